@@ -1,0 +1,151 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { sql } from "drizzle-orm";
+import type { PostgresJsDatabase } from "drizzle-orm/postgres-js";
+import * as schema from "~/db/schema";
+import { env } from "~/env.server";
+
+export type Db = PostgresJsDatabase<typeof schema>;
+
+type Connection = {
+  db: Db;
+  kind: "postgres" | "pglite";
+  close: () => Promise<void>;
+};
+
+/** Finds drizzle/ whether we run from app/ (vitest, dev) or build/server/ (npm start). */
+function migrationsFolder(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    const candidate = path.join(dir, "drizzle");
+    if (existsSync(path.join(candidate, "meta", "_journal.json"))) return candidate;
+    dir = path.dirname(dir);
+  }
+  return path.resolve("drizzle");
+}
+
+async function connectPostgres(url: string): Promise<Connection> {
+  const { default: postgres } = await import("postgres");
+  const { drizzle } = await import("drizzle-orm/postgres-js");
+  const { migrate } = await import("drizzle-orm/postgres-js/migrator");
+  const client = postgres(url, {
+    max: 10,
+    onnotice: () => {},
+    // Fail fast while the database is away, so pages answer 503 instead of hanging.
+    connect_timeout: 5,
+    idle_timeout: 60,
+  });
+  const db = drizzle(client, { schema });
+  // Several instances may start at once on one database: migrate under a lock.
+  const lockClient = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await lockClient`select pg_advisory_lock(7461726)`;
+    await migrate(db, { migrationsFolder: migrationsFolder() });
+  } finally {
+    await lockClient`select pg_advisory_unlock(7461726)`.catch(() => {});
+    await lockClient.end({ timeout: 1 });
+  }
+  return { db, kind: "postgres", close: () => client.end({ timeout: 5 }) };
+}
+
+/**
+ * PGlite has no lock between processes: two servers on one directory silently diverge.
+ * A pid file refuses the second one with a clear message instead.
+ */
+function lockDataDir(dataDir: string): () => void {
+  const lockFile = path.join(dataDir, "pglite.pid");
+  if (existsSync(lockFile)) {
+    const pid = Number(readFileSync(lockFile, "utf8"));
+    let alive = false;
+    if (pid > 0 && pid !== process.pid) {
+      try {
+        process.kill(pid, 0);
+        alive = true;
+      } catch {
+        alive = false;
+      }
+    }
+    if (alive) {
+      console.error(
+        `DATA_DIR ${dataDir} is in use by another Tasklane process (pid ${pid}). Stop it, or give this one its own DATA_DIR.`,
+      );
+      process.exit(1);
+    }
+  }
+  writeFileSync(lockFile, String(process.pid));
+  return () => rmSync(lockFile, { force: true });
+}
+
+async function connectPglite(dataDir: string): Promise<Connection> {
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { drizzle } = await import("drizzle-orm/pglite");
+  const { migrate } = await import("drizzle-orm/pglite/migrator");
+  const dir = path.join(dataDir, "pglite");
+  mkdirSync(dir, { recursive: true });
+  const unlock = lockDataDir(dataDir);
+  const client = await PGlite.create(dir);
+  const db = drizzle(client, { schema });
+  await migrate(db, { migrationsFolder: migrationsFolder() });
+  return {
+    db: db as unknown as Db,
+    kind: "pglite",
+    close: async () => {
+      await client.close();
+      unlock();
+    },
+  };
+}
+
+// Vite's dev server re-runs this module on every change; keep one connection per process.
+const globalForDb = globalThis as typeof globalThis & { __tasklaneDb?: Promise<Connection> };
+
+function connect(): Promise<Connection> {
+  globalForDb.__tasklaneDb ??= env.databaseUrl
+    ? connectPostgres(env.databaseUrl)
+    : connectPglite(env.dataDir);
+  return globalForDb.__tasklaneDb;
+}
+
+let connection: Connection;
+try {
+  connection = await connect();
+} catch (error) {
+  console.error(
+    `Could not open the database (${env.databaseUrl ? "DATABASE_URL" : `PGlite in ${env.dataDir}`}): ${(error as Error).message}`,
+  );
+  process.exit(1);
+}
+
+export const db: Db = connection.db;
+export const dbKind = connection.kind;
+
+/** True when the database answers within the time given. */
+export async function pingDb(timeoutMs = 2000): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  try {
+    return await Promise.race([db.execute(sql`select 1`).then(() => true), timeout]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+let closing: Promise<void> | undefined;
+export function closeDb(): Promise<void> {
+  closing ??= connection.close();
+  return closing;
+}
+
+/** Errors that mean "the database is not there", as opposed to a bad query. */
+export function isDbUnavailable(error: unknown): boolean {
+  const e = error as { code?: string; message?: string } | null;
+  if (!e) return false;
+  const codes = ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "CONNECT_TIMEOUT", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "57P01", "57P03", "08006", "08001", "08003"];
+  if (e.code && codes.includes(e.code)) return true;
+  return /PGlite is closed|connection (terminated|refused)|write CONNECTION_CLOSED/i.test(e.message ?? "");
+}
