@@ -1,0 +1,88 @@
+import { betterAuth } from "better-auth";
+import { drizzleAdapter } from "better-auth/adapters/drizzle";
+import { bearer, jwt } from "better-auth/plugins";
+import { db } from "~/db.server";
+import * as schema from "~/db/schema";
+import { env } from "~/env.server";
+import { log } from "~/log.server";
+import { sendMail } from "~/mail.server";
+import { hashPassword, verifyPassword } from "~/password.server";
+
+const https = env.baseURL.startsWith("https://");
+
+export const auth = betterAuth({
+  appName: "Tasklane",
+  // Better Auth's own messages go into the JSON log as messages only (no arguments,
+  // which could hold request data).
+  logger: {
+    level: "warn",
+    log: (level, message) => (level === "error" ? log.error : log.warn)("better_auth", { message }),
+  },
+  baseURL: env.baseURL,
+  basePath: "/api/auth",
+  secret: env.secret,
+  trustedOrigins: env.trustedOrigins,
+  database: drizzleAdapter(db, {
+    provider: "pg",
+    schema: {
+      user: schema.user,
+      session: schema.session,
+      account: schema.account,
+      verification: schema.verification,
+      jwks: schema.jwks,
+      rateLimit: schema.rateLimit,
+    },
+  }),
+  emailAndPassword: {
+    enabled: true,
+    autoSignIn: true,
+    minPasswordLength: 8,
+    maxPasswordLength: 128,
+    resetPasswordTokenExpiresIn: 60 * 60,
+    revokeSessionsOnPasswordReset: true,
+    password: { hash: hashPassword, verify: verifyPassword },
+    // Our own link to our own page, so the token never passes through a redirect.
+    sendResetPassword: async ({ user, token }) => {
+      const link = `${env.baseURL}/reset-password?token=${encodeURIComponent(token)}`;
+      await sendMail({
+        to: user.email,
+        subject: "Reset your Tasklane password",
+        text: `Hello ${user.name},\n\nSomeone asked to reset the password of your Tasklane account. If it was you, open this link within an hour:\n\n${link}\n\nIf it was not you, ignore this message: your password stays as it is.\n`,
+      });
+    },
+  },
+  user: { deleteUser: { enabled: true } },
+  rateLimit: {
+    // On in every environment and kept in the database so instances share it. It is
+    // keyed by client IP, which exists only behind a proxy that sets CLIENT_IP_HEADER;
+    // the credential endpoints are also limited per account by rate-limit.server.ts.
+    enabled: true,
+    storage: "database",
+    modelName: "rateLimit",
+  },
+  advanced: {
+    useSecureCookies: https,
+    defaultCookieAttributes: { httpOnly: true, sameSite: "lax", secure: https },
+    ipAddress: env.clientIpHeader
+      ? { ipAddressHeaders: [env.clientIpHeader] }
+      : // Without a trusted proxy there is no client IP: never trust X-Forwarded-For
+        // from the open internet, and never share one bucket between all clients.
+        { disableIpTracking: true },
+  },
+  plugins: [
+    jwt({
+      // The get-session hook would mint a JWT on every page load; clients ask /token.
+      disableSettingJwtHeader: true,
+      jwt: {
+        issuer: env.baseURL,
+        audience: env.baseURL,
+        expirationTime: env.jwtExpiresIn,
+        // sub (user id) is added by the plugin; sid lets the API refuse ended sessions.
+        definePayload: ({ session }) => ({ sid: session.id }),
+      },
+    }),
+    bearer(),
+  ],
+});
+
+export type AuthSession = typeof auth.$Infer.Session;

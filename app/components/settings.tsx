@@ -1,0 +1,109 @@
+import { Form } from "@remix-run/react";
+import { useState } from "react";
+import { NAME_MAX, PASSWORD_MAX, PASSWORD_MIN } from "~/account-limits";
+import type { ActiveSession } from "~/account.server";
+import { ErrorAutoFocus, Field, FormError, lazySchema, SubmitButton, useFocusFirstError, validateBeforeSubmit } from "~/components/forms";
+import type { FieldErrors } from "~/forms";
+
+const updateNameForm = lazySchema(() => import("~/account").then((m) => m.updateNameSchema));
+const changePasswordForm = lazySchema(() => import("~/account").then((m) => m.changePasswordSchema));
+const deleteAccountForm = lazySchema(() => import("~/account").then((m) => m.deleteAccountSchema));
+
+type Result = { fieldErrors: FieldErrors; formError: string | null; values: Record<string, string> } | undefined;
+
+function useErrors(result: Result) {
+  const [clientErrors, setClientErrors] = useState<FieldErrors | null>(null);
+  const formRef = useFocusFirstError(result);
+  return { errors: clientErrors ?? result?.fieldErrors ?? {}, setClientErrors, formRef };
+}
+
+export function NameForm({ name, email, result }: { name: string; email: string; result: Result }) {
+  const { errors, setClientErrors, formRef } = useErrors(result);
+  return (
+    <ErrorAutoFocus fieldErrors={result?.fieldErrors} formError={result?.formError}>
+    <section className="card" aria-labelledby="profile-heading">
+      <h2 id="profile-heading">Profile</h2>
+      <p className="muted small">Signed in as {email}</p>
+      <Form method="post" noValidate ref={formRef} {...validateBeforeSubmit(updateNameForm, setClientErrors)}>
+        <Field label="Name" name="name" type="text" autoComplete="name" required maxLength={NAME_MAX} defaultValue={result?.values.name ?? name} error={errors.name} />
+        <SubmitButton intent="update-name" pendingLabel="Saving…">
+          Save name
+        </SubmitButton>
+      </Form>
+    </section>
+    </ErrorAutoFocus>
+  );
+}
+
+export function ChangePasswordForm({ result }: { result: Result }) {
+  const { errors, setClientErrors, formRef } = useErrors(result);
+  return (
+    <ErrorAutoFocus fieldErrors={result?.fieldErrors} formError={result?.formError}>
+    <section className="card" aria-labelledby="password-heading">
+      <h2 id="password-heading">Password</h2>
+      <FormError message={result?.formError} />
+      <Form method="post" noValidate ref={formRef} {...validateBeforeSubmit(changePasswordForm, setClientErrors)}>
+        <Field label="Current password" name="currentPassword" type="password" autoComplete="current-password" required maxLength={PASSWORD_MAX} error={errors.currentPassword} />
+        <Field label="New password" name="newPassword" type="password" autoComplete="new-password" required minLength={PASSWORD_MIN} maxLength={PASSWORD_MAX} hint={`At least ${PASSWORD_MIN} characters.`} error={errors.newPassword} />
+        <label className="checkbox">
+          <input type="checkbox" name="revokeOtherSessions" defaultChecked />
+          Sign out my other sessions
+        </label>
+        <SubmitButton intent="change-password" pendingLabel="Changing…">
+          Change password
+        </SubmitButton>
+      </Form>
+    </section>
+    </ErrorAutoFocus>
+  );
+}
+
+const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+
+export function SessionList({ sessions }: { sessions: ActiveSession[] }) {
+  return (
+    <section className="card" aria-labelledby="sessions-heading">
+      <h2 id="sessions-heading">Active sessions</h2>
+      <p className="muted small">Every browser or app signed in to your account. Revoke any you do not recognise.</p>
+      <ul className="sessions">
+        {sessions.map((s) => (
+          <li key={s.id} data-session={s.current ? "current" : "other"}>
+            <div>
+              <strong>{s.device}</strong> {s.current ? <span className="badge">This device</span> : null}
+              <div className="muted small">
+                Signed in {dateFormat.format(new Date(s.createdAt))} UTC · last active {dateFormat.format(new Date(s.lastActiveAt))} UTC
+              </div>
+            </div>
+            {s.current ? null : (
+              <Form method="post">
+                <input type="hidden" name="sessionId" value={s.id} />
+                <SubmitButton intent="revoke-session" pendingLabel="Revoking…" className="button small" aria-label={`Revoke ${s.device} session`}>
+                  Revoke
+                </SubmitButton>
+              </Form>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+export function DeleteAccountForm({ result }: { result: Result }) {
+  const { errors, setClientErrors, formRef } = useErrors(result);
+  return (
+    <ErrorAutoFocus fieldErrors={result?.fieldErrors} formError={result?.formError}>
+    <section className="card danger-zone" aria-labelledby="delete-heading">
+      <h2 id="delete-heading">Delete account</h2>
+      <p className="muted small">This deletes your account, every task and every session at once. It cannot be undone.</p>
+      <FormError message={result?.formError} />
+      <Form method="post" noValidate ref={formRef} {...validateBeforeSubmit(deleteAccountForm, setClientErrors)}>
+        <Field label="Password to confirm" name="password" type="password" autoComplete="current-password" required maxLength={PASSWORD_MAX} error={errors.password} />
+        <SubmitButton intent="delete-account" pendingLabel="Deleting…" className="button danger">
+          Delete my account
+        </SubmitButton>
+      </Form>
+    </section>
+    </ErrorAutoFocus>
+  );
+}
