@@ -1,0 +1,112 @@
+import { Form, Link, useSubmit } from "@remix-run/react";
+import { useRef } from "react";
+import { EnumOptions } from "~/components/forms";
+import { useHydrated } from "~/components/hydrated";
+import { DEFAULT_ORDER, PRIORITIES } from "~/task-constants";
+import type { ListQuery } from "~/tasks";
+
+export function viewUrl(query: ListQuery, change: Partial<Record<keyof ListQuery, string | undefined>>): string {
+  const params = new URLSearchParams();
+  const merged = { ...query, cursor: undefined, ...change } as Record<string, string | undefined>;
+  for (const [key, value] of Object.entries(merged)) {
+    if (!value) continue;
+    if (key === "status" && value === "all") continue;
+    if (key === "sort" && value === "created") continue;
+    if (key === "q" && value.trim() === "") continue;
+    params.set(key, value);
+  }
+  const search = params.toString();
+  return search ? `/tasks?${search}` : "/tasks";
+}
+
+const STATUS_TABS = [
+  { value: "all", label: "All" },
+  { value: "active", label: "Active" },
+  { value: "completed", label: "Completed" },
+] as const;
+
+/** Every filter lives in the URL (a GET form), so a view can be bookmarked and Back works. */
+export function TaskFilters({ query, tags }: { query: ListQuery; tags: string[] }) {
+  const hydrated = useHydrated();
+  const submit = useSubmit();
+  const timer = useRef<ReturnType<typeof setTimeout>>();
+  const order = query.order ?? DEFAULT_ORDER[query.sort];
+  const apply = (form: HTMLFormElement | null, delay = 0) => {
+    if (!form) return;
+    clearTimeout(timer.current);
+    timer.current = setTimeout(() => submit(form, { replace: true, preventScrollReset: true }), delay);
+  };
+  const filtered = Boolean(query.q || query.priority || query.tag || query.due || query.status !== "all" || query.sort !== "created" || query.order);
+  return (
+    <section aria-label="Filters" className="filters">
+      <nav aria-label="Status" className="tabs">
+        {STATUS_TABS.map((tab) => (
+          <Link key={tab.value} to={viewUrl(query, { status: tab.value })} aria-current={query.status === tab.value ? "page" : undefined} className="tab" preventScrollReset>
+            {tab.label}
+          </Link>
+        ))}
+      </nav>
+      <Form key={JSON.stringify({ ...query, q: undefined, cursor: undefined })} method="get" action="/tasks" className="filter-form" role="search" onChange={(e) => hydrated && apply(e.currentTarget, (e.target as HTMLElement).getAttribute("type") === "search" ? 300 : 0)}>
+        {query.status !== "all" ? <input type="hidden" name="status" value={query.status} /> : null}
+        <div className="field grow">
+          <label htmlFor="filter-q">Search</label>
+          <input id="filter-q" type="search" name="q" defaultValue={query.q} placeholder="Title or description" maxLength={200} />
+        </div>
+        <div className="field">
+          <label htmlFor="filter-priority">Priority</label>
+          <select id="filter-priority" name="priority" defaultValue={query.priority ?? ""}>
+            <option value="">Any</option>
+            <EnumOptions values={PRIORITIES} />
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="filter-tag">Tag</label>
+          <select id="filter-tag" name="tag" defaultValue={query.tag ?? ""}>
+            <option value="">Any</option>
+            {[...new Set([...tags, ...(query.tag ? [query.tag] : [])])].map((t) => (
+              <option key={t} value={t}>
+                {t}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="filter-due">Due</label>
+          <select id="filter-due" name="due" defaultValue={query.due ?? ""}>
+            <option value="">Any time</option>
+            <option value="overdue">Overdue</option>
+            <option value="today">Today</option>
+            <option value="week">This week</option>
+            <option value="none">No date</option>
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="filter-sort">Sort by</label>
+          <select id="filter-sort" name="sort" defaultValue={query.sort}>
+            <option value="created">Created</option>
+            <option value="due">Due date</option>
+            <option value="priority">Priority</option>
+            <option value="title">Title</option>
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="filter-order">Order</label>
+          <select id="filter-order" name="order" defaultValue={order}>
+            <option value="asc">Ascending</option>
+            <option value="desc">Descending</option>
+          </select>
+        </div>
+        <div className="filter-actions">
+          <button type="submit" className="button">
+            Apply
+          </button>
+          {filtered ? (
+            <Link to="/tasks" className="small">
+              Clear filters
+            </Link>
+          ) : null}
+        </div>
+      </Form>
+    </section>
+  );
+}

@@ -1,0 +1,141 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useFetchers, useLoaderData, useLocation } from "@remix-run/react";
+import { useRef } from "react";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { clientActionWithOfflineToast, skipRevalidationWhenUnreachable } from "~/components/offline-action";
+import { useHydrated } from "~/components/hydrated";
+import { TaskCreateForm } from "~/components/task-create";
+import { TaskFilters, viewUrl } from "~/components/task-filters";
+import { TaskItem } from "~/components/task-item";
+import { requireSameSite } from "~/security.server";
+import { requireUser, rethrowDbUnavailable } from "~/session.server";
+import { handleTaskIntent } from "~/task-actions.server";
+import { countTasks, listTags, listTasks } from "~/tasks.server";
+import { parseListQuery, type ListQuery } from "~/tasks";
+import { userToday } from "~/today.server";
+import { readFormData } from "~/form-data.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `Tasks (${data.counts.active} left) · Tasklane` : "Tasks · Tasklane" },
+];
+
+export const PAGE_SIZE = 50;
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const query = parseListQuery(new URL(request.url).searchParams);
+  const today = userToday(request);
+  const [page, counts, tags] = await Promise.all([
+    listTasks(user.id, { ...query, limit: PAGE_SIZE, today }),
+    countTasks(user.id),
+    listTags(user.id),
+  ]).catch(rethrowDbUnavailable);
+  return { ...page, counts, tags, query, today };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  requireSameSite(request);
+  const user = await requireUser(request);
+  return handleTaskIntent(user.id, await readFormData(request)).catch(rethrowDbUnavailable);
+}
+
+function emptyMessage(query: ListQuery, counts: { total: number; active: number; completed: number }) {
+  if (counts.total === 0) return { title: "No tasks yet", body: "Add your first task above. Press Enter to save it." };
+  const filtered = query.q || query.priority || query.tag || query.due;
+  if (filtered) return { title: "No tasks match this view", body: "Try other filters, or clear them.", clear: true };
+  if (query.status === "active") return { title: "All done!", body: "Nothing left to do. Enjoy the quiet." };
+  if (query.status === "completed") return { title: "Nothing completed yet", body: "Tasks you finish will show up here." };
+  return { title: "No tasks here", body: "" };
+}
+
+export default function Tasks() {
+  const { tasks, nextCursor, counts, tags, query, today } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const location = useLocation();
+  const hydrated = useHydrated();
+  const listRef = useRef<HTMLUListElement>(null);
+  const returnTo = location.pathname + location.search;
+
+  // Optimistic rows for creates still on their way to the server.
+  const pendingCreates = useFetchers()
+    .filter((f) => f.formData?.get("intent") === "create" && f.state === "submitting")
+    .map((f) => ({ key: f.key, title: String(f.formData?.get("title") ?? "").trim() }))
+    .filter((p) => p.title);
+
+  // After a delete, keep keyboard focus nearby instead of dropping it to <body>.
+  const focusAfterDelete = (li: HTMLLIElement | null) => {
+    const next = (li?.nextElementSibling ?? li?.previousElementSibling) as HTMLElement | null;
+    requestAnimationFrame(() => (next?.querySelector("button") ?? document.getElementById("new-title"))?.focus());
+  };
+
+  const empty = tasks.length === 0 && pendingCreates.length === 0 ? emptyMessage(query, counts) : null;
+  const createResult = actionData && "intent" in actionData && actionData.intent === "create" ? actionData : undefined;
+  return (
+    <div className="tasks-page">
+      <div className="page-head">
+        <h1>Tasks</h1>
+        <p className="counter" aria-live="polite">
+          <strong>{counts.active}</strong> left
+        </p>
+      </div>
+      <TaskCreateForm returnTo={returnTo} serverResult={createResult} />
+      <TaskFilters query={query} tags={tags} />
+      {counts.total > 0 ? (
+        <div className="bulk actions">
+          <Form method="post">
+            <input type="hidden" name="returnTo" value={returnTo} />
+            <button type="submit" name="intent" value="complete-all" className="button small" disabled={counts.active === 0}>
+              Mark all complete
+            </button>
+          </Form>
+          <Form method="post" onSubmit={(e) => hydrated && !window.confirm(`Delete ${counts.completed} completed task(s)?`) && e.preventDefault()}>
+            <input type="hidden" name="returnTo" value={returnTo} />
+            <button type="submit" name="intent" value="clear-completed" className="button small" disabled={counts.completed === 0}>
+              Clear completed
+            </button>
+          </Form>
+        </div>
+      ) : null}
+      <h2 className="visually-hidden" id="list-heading">
+        Task list
+      </h2>
+      {empty ? (
+        <div className="card empty-state">
+          <h3>{empty.title}</h3>
+          {empty.body ? <p className="muted">{empty.body}</p> : null}
+          {empty.clear ? <Link to={viewUrl({ ...query, q: "", priority: undefined, tag: undefined, due: undefined }, {})}>Clear filters</Link> : null}
+        </div>
+      ) : (
+        <ul className="task-list" aria-labelledby="list-heading" ref={listRef}>
+          {pendingCreates.map((p) => (
+            <li key={p.key} className="task pending" aria-busy="true">
+              <span className="check" aria-hidden="true" />
+              <div className="task-body">
+                <span className="task-title">{p.title}</span>
+                <div className="task-meta muted small">Saving…</div>
+              </div>
+            </li>
+          ))}
+          {tasks.map((task) => (
+            <TaskItem key={task.id} task={task} today={today} returnTo={returnTo} onDeleted={focusAfterDelete} />
+          ))}
+        </ul>
+      )}
+      <nav className="pager" aria-label="Pages">
+        {query.cursor ? <Link to={viewUrl(query, {})}>First page</Link> : null}
+        {nextCursor ? (
+          <Link to={viewUrl(query, { cursor: nextCursor })} rel="next">
+            {query.sort === "created" && (query.order ?? "desc") === "desc" ? "Older tasks" : "More tasks"}
+          </Link>
+        ) : null}
+      </nav>
+    </div>
+  );
+}
+
+export const clientAction = clientActionWithOfflineToast;
+export const shouldRevalidate = skipRevalidationWhenUnreachable;
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,120 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useState } from "react";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { clientActionWithOfflineToast, skipRevalidationWhenUnreachable } from "~/components/offline-action";
+import { ErrorAutoFocus, SubmitButton, useFocusFirstError, validateBeforeSubmit } from "~/components/forms";
+import { TaskDetailFields, taskInputForm } from "~/components/task-fields";
+import { dueState, formatDue } from "~/components/task-item";
+import type { FieldErrors } from "~/forms";
+import { requireSameSite } from "~/security.server";
+import { requireUser, rethrowDbUnavailable } from "~/session.server";
+import { handleTaskIntent } from "~/task-actions.server";
+import { getTask } from "~/tasks.server";
+import { TITLE_MAX } from "~/task-constants";
+import { userToday } from "~/today.server";
+import { readFormData } from "~/form-data.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.task.title} · Tasklane` : "Task · Tasklane" }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const task = await getTask(user.id, params.id ?? "").catch(rethrowDbUnavailable);
+  // Missing and someone else's look the same: a task's existence is not revealed.
+  if (!task) throw data({ message: "There is no such task, or it is not yours." }, { status: 404 });
+  const confirmDelete = new URL(request.url).searchParams.get("delete") === "confirm";
+  return { task, confirmDelete, today: userToday(request) };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  requireSameSite(request);
+  const user = await requireUser(request);
+  const formData = await readFormData(request);
+  formData.set("id", params.id ?? "");
+  return handleTaskIntent(user.id, formData).catch(rethrowDbUnavailable);
+}
+
+export default function TaskPage() {
+  const { task, confirmDelete, today } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const [clientErrors, setClientErrors] = useState<FieldErrors | null>(null);
+  const failed = actionData && "fieldErrors" in actionData ? actionData : undefined;
+  const errors: FieldErrors = clientErrors ?? failed?.fieldErrors ?? {};
+  const values = failed?.values ?? {
+    title: task.title,
+    description: task.description ?? "",
+    priority: task.priority,
+    tags: task.tags.join(", "),
+    dueDate: task.dueDate ?? "",
+    recurrence: task.recurrence ?? "",
+  };
+  const formRef = useFocusFirstError(failed);
+  const due = dueState(task, today);
+  return (
+    <div className="task-page">
+      <p>
+        <Link to="/tasks">← All tasks</Link>
+      </p>
+      {confirmDelete ? (
+        <section className="card danger-zone" aria-labelledby="confirm-heading" role="alertdialog" aria-describedby="confirm-text">
+          <h2 id="confirm-heading">Delete this task?</h2>
+          <p id="confirm-text">“{task.title}” will be deleted for good.</p>
+          <Form method="post" className="actions">
+            <input type="hidden" name="returnTo" value="/tasks" />
+            <SubmitButton intent="delete" pendingLabel="Deleting…" className="button danger" autoFocus>
+              Yes, delete it
+            </SubmitButton>
+            <Link to={`/tasks/${task.id}`} className="button">
+              Cancel
+            </Link>
+          </Form>
+        </section>
+      ) : null}
+      <ErrorAutoFocus fieldErrors={failed?.fieldErrors}>
+      <div className="card">
+        <h1>Edit task</h1>
+        <p className="muted small">
+          {task.completed ? "Completed" : "Open"}
+          {task.dueDate ? ` · due ${formatDue(task.dueDate)}` : ""}
+          {due === "overdue" ? " · overdue" : due === "today" ? " · due today" : ""}
+        </p>
+        <Form method="post" noValidate ref={formRef} {...validateBeforeSubmit(taskInputForm, setClientErrors)} key={task.updatedAt}>
+          <input type="hidden" name="returnTo" value={`/tasks/${task.id}`} />
+          <div className="field">
+            <label htmlFor="edit-title">Title</label>
+            <input id="edit-title" name="title" type="text" required maxLength={TITLE_MAX} defaultValue={values.title} aria-invalid={errors.title ? true : undefined} aria-describedby={errors.title ? "edit-title-error" : undefined} autoFocus={Object.keys(failed?.fieldErrors ?? {})[0] === "title" || undefined} />
+            {errors.title ? (
+              <p className="field-error" id="edit-title-error">
+                {errors.title}
+              </p>
+            ) : null}
+          </div>
+          <TaskDetailFields idPrefix="edit" values={values} errors={errors} />
+          <label className="checkbox">
+            <input type="checkbox" name="completed" value="true" defaultChecked={task.completed} />
+            Completed
+          </label>
+          <div className="actions">
+            <SubmitButton intent="update" pendingLabel="Saving…">
+              Save changes
+            </SubmitButton>
+            {confirmDelete ? null : (
+              <Link to={`/tasks/${task.id}?delete=confirm`} className="button quiet">
+                Delete…
+              </Link>
+            )}
+          </div>
+        </Form>
+      </div>
+      </ErrorAutoFocus>
+    </div>
+  );
+}
+
+export const clientAction = clientActionWithOfflineToast;
+export const shouldRevalidate = skipRevalidationWhenUnreachable;
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

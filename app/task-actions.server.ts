@@ -1,0 +1,99 @@
+import { data } from "@remix-run/node";
+import { keptValues, parseForm } from "~/forms";
+import { jsonWithError, jsonWithSuccess, redirectWithError, redirectWithSuccess } from "~/toast.server";
+import {
+  clearCompleted,
+  completeAll,
+  createTask,
+  deleteTask,
+  toggleTask,
+  updateTask,
+} from "~/tasks.server";
+import { taskInputSchema, taskPatchSchema } from "~/tasks";
+
+export const TASK_FIELDS = ["title", "description", "priority", "tags", "dueDate", "recurrence"] as const;
+
+/** Where a task form goes back to: the list view it came from, never off the task pages. */
+export function returnPath(formData: FormData, fallback = "/tasks"): string {
+  const to = formData.get("returnTo");
+  return typeof to === "string" && /^\/tasks(\/[\w-]+)?(\?[^\s\\]*)?$/.test(to) ? to : fallback;
+}
+
+/**
+ * Ends a task mutation. A fetcher (JavaScript on, marked by the "via" field) gets JSON
+ * and stays on the page; a plain form gets a redirect back to its view. Both carry a toast.
+ */
+async function done(formData: FormData, message: string, extra: Record<string, unknown> = {}, to?: string) {
+  if (formData.get("via") === "fetcher") return jsonWithSuccess({ ok: true as const, ...extra }, message);
+  return redirectWithSuccess(to ?? returnPath(formData), message);
+}
+
+async function gone(formData: FormData) {
+  const message = "That task no longer exists. It may have been deleted in another tab.";
+  if (formData.get("via") === "fetcher") return jsonWithError({ ok: false as const, error: message }, message, { status: 404 });
+  return redirectWithError(returnPath(formData), message);
+}
+
+function taskId(formData: FormData): string {
+  const id = formData.get("id");
+  if (typeof id !== "string" || id.length === 0 || id.length > 100) {
+    throw data({ message: "This form is missing which task it is for." }, { status: 400 });
+  }
+  return id;
+}
+
+/** The task intents shared by /tasks and /tasks/:id. Unknown intents are a 400. */
+export async function handleTaskIntent(userId: string, formData: FormData) {
+  const intent = formData.get("intent");
+  switch (intent) {
+    case "create": {
+      const parsed = parseForm(taskInputSchema, formData);
+      if (!parsed.success) {
+        return data({ ok: false as const, intent, fieldErrors: parsed.fieldErrors, values: keptValues(formData, ...TASK_FIELDS) }, { status: 400 });
+      }
+      const task = await createTask(userId, parsed.data);
+      return done(formData, `Added “${task.title}”.`, { task });
+    }
+    case "update": {
+      const id = taskId(formData);
+      // A checkbox sends nothing when unchecked; the edit form always means a full set.
+      if (!formData.has("completed")) formData.set("completed", "false");
+      const parsed = parseForm(taskInputSchema, formData);
+      if (!parsed.success) {
+        return data({ ok: false as const, intent, fieldErrors: parsed.fieldErrors, values: keptValues(formData, ...TASK_FIELDS) }, { status: 400 });
+      }
+      const task = await updateTask(userId, id, parsed.data);
+      if (!task) return gone(formData);
+      return done(formData, "Task saved.", { task }, `/tasks/${task.id}`);
+    }
+    case "toggle": {
+      const id = taskId(formData);
+      const completed = parseForm(taskPatchSchema.pick({ completed: true }), formData);
+      const task =
+        completed.success && completed.data.completed !== undefined
+          ? await updateTask(userId, id, { completed: completed.data.completed })
+          : await toggleTask(userId, id);
+      if (!task) return gone(formData);
+      const message = task.completed
+        ? task.recurrence ? `Completed “${task.title}”. The next one is scheduled.` : `Completed “${task.title}”.`
+        : `“${task.title}” is open again.`;
+      return done(formData, message, { task });
+    }
+    case "delete": {
+      const id = taskId(formData);
+      if (!(await deleteTask(userId, id))) return gone(formData);
+      const back = returnPath(formData);
+      return done(formData, "Task deleted.", {}, back.startsWith(`/tasks/${id}`) ? "/tasks" : back);
+    }
+    case "complete-all": {
+      const n = await completeAll(userId);
+      return done(formData, n ? `Marked ${n} task${n === 1 ? "" : "s"} complete.` : "Nothing left to complete.");
+    }
+    case "clear-completed": {
+      const n = await clearCompleted(userId);
+      return done(formData, n ? `Cleared ${n} completed task${n === 1 ? "" : "s"}.` : "No completed tasks to clear.");
+    }
+    default:
+      throw data({ message: "This form asked for something Tasklane does not know how to do." }, { status: 400 });
+  }
+}

@@ -1,0 +1,44 @@
+// Task limits, enums and types, without zod: page components import these, and the schemas
+// in ~/tasks (and zod) reach the browser only when a form needs them.
+export const TITLE_MAX = 200;
+export const DESCRIPTION_MAX = 1000;
+export const TAGS_MAX = 10;
+export const TAG_MAX = 30;
+export const PRIORITIES = ["low", "medium", "high"] as const;
+export const RECURRENCES = ["daily", "weekly", "monthly"] as const;
+export type Priority = (typeof PRIORITIES)[number];
+export type Recurrence = (typeof RECURRENCES)[number];
+
+export type Task = {
+  id: string;
+  title: string;
+  description: string | null;
+  completed: boolean;
+  priority: Priority;
+  tags: string[];
+  dueDate: string | null;
+  recurrence: Recurrence | null;
+  createdAt: string;
+  updatedAt: string;
+  completedAt: string | null;
+};
+
+/** A real calendar date written YYYY-MM-DD (rejects 2026-02-30). */
+export function isCalendarDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+}
+
+export const STATUSES = ["all", "active", "completed"] as const;
+export const DUE_FILTERS = ["overdue", "today", "week", "none"] as const;
+export const SORTS = ["created", "due", "priority", "title"] as const;
+export type Sort = (typeof SORTS)[number];
+
+/** Natural direction of each sort: newest, soonest, most important, A to Z. */
+export const DEFAULT_ORDER: Record<Sort, "asc" | "desc"> = {
+  created: "desc",
+  due: "asc",
+  priority: "desc",
+  title: "asc",
+};

@@ -1,0 +1,350 @@
+import { randomUUID } from "node:crypto";
+import { and, asc, count, desc, eq, ilike, isNotNull, isNull, lt, or, sql, type SQL } from "drizzle-orm";
+import { db } from "~/db.server";
+import { task, taskTag, type TaskRow } from "~/db/schema";
+import {
+  DEFAULT_ORDER,
+  isCalendarDate,
+  type ListQuery,
+  type Recurrence,
+  type Sort,
+  type Task,
+  type TaskInput,
+  type TaskPatch,
+} from "~/tasks";
+
+// The task domain: every read and write of tasks goes through here, and every one is
+// scoped by the owner's id in SQL. Pages and the JSON API both call these functions.
+
+export function toTask(row: TaskRow): Task {
+  return {
+    id: row.id,
+    title: row.title,
+    description: row.description,
+    completed: row.completed,
+    priority: row.priority,
+    tags: row.tags,
+    dueDate: row.dueDate,
+    recurrence: row.recurrence,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    completedAt: row.completedAt ? row.completedAt.toISOString() : null,
+  };
+}
+
+/** Today's date (UTC) as YYYY-MM-DD; callers may pass the user's own. */
+export function todayUTC(now = new Date()): string {
+  return now.toISOString().slice(0, 10);
+}
+
+export function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** The next due date of a recurring task; a monthly task on the 31st falls on the month's last day. */
+export function nextDueDate(from: string, recurrence: Recurrence): string {
+  if (recurrence === "daily") return addDays(from, 1);
+  if (recurrence === "weekly") return addDays(from, 7);
+  const [y, m, d] = from.split("-").map(Number) as [number, number, number];
+  const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
+  return new Date(Date.UTC(y, m, Math.min(d, lastDay))).toISOString().slice(0, 10);
+}
+
+// ---- listing ---------------------------------------------------------------------------
+
+const priorityRank = sql<number>`(case ${task.priority} when 'high' then 3 when 'medium' then 2 else 1 end)`;
+
+/** The expression a sort orders by; never null, so keyset comparisons stay simple. */
+function sortKey(sort: Sort, order: "asc" | "desc"): SQL {
+  switch (sort) {
+    case "created":
+      return sql`${task.createdAt}`;
+    case "title":
+      return sql`lower(${task.title})`;
+    case "priority":
+      return priorityRank;
+    case "due":
+      // Tasks without a date come last in either direction.
+      return order === "asc"
+        ? sql`coalesce(${task.dueDate}, date '9999-12-31')`
+        : sql`coalesce(${task.dueDate}, date '0001-01-01')`;
+  }
+}
+
+function cursorValue(row: TaskRow, sort: Sort, order: "asc" | "desc"): string | number {
+  switch (sort) {
+    case "created":
+      return row.createdAt.toISOString();
+    case "title":
+      return row.title.toLowerCase();
+    case "priority":
+      return { high: 3, medium: 2, low: 1 }[row.priority];
+    case "due":
+      return row.dueDate ?? (order === "asc" ? "9999-12-31" : "0001-01-01");
+  }
+}
+
+function castCursor(sort: Sort, value: string | number): SQL {
+  switch (sort) {
+    case "created":
+      return sql`${value}::timestamptz`;
+    case "due":
+      return sql`${value}::date`;
+    case "priority":
+      return sql`${value}::int`;
+    case "title":
+      return sql`${value}::text`;
+  }
+}
+
+type Cursor = { s: Sort; o: "asc" | "desc"; v: string | number; id: string };
+
+function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify(c)).toString("base64url");
+}
+
+/** A cursor from another sort, or one that was tampered with, starts from the top. */
+function decodeCursor(raw: string | undefined, sort: Sort, order: "asc" | "desc"): Cursor | null {
+  if (!raw) return null;
+  try {
+    const c = JSON.parse(Buffer.from(raw, "base64url").toString("utf8")) as Cursor;
+    if (c.s !== sort || c.o !== order || typeof c.id !== "string") return null;
+    if (sort === "priority" ? !Number.isInteger(c.v) : typeof c.v !== "string") return null;
+    // Only values this module writes: an exact ISO timestamp, a real calendar date.
+    if (sort === "created" && !isIsoTimestamp(String(c.v))) return null;
+    if (sort === "due" && !isCalendarDate(String(c.v)) && c.v !== "9999-12-31" && c.v !== "0001-01-01") return null;
+    if (typeof c.v === "string" && c.v.length > 300) return null;
+    return c;
+  } catch {
+    return null;
+  }
+}
+
+function isIsoTimestamp(value: string): boolean {
+  const time = Date.parse(value);
+  return !Number.isNaN(time) && new Date(time).toISOString() === value;
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+}
+
+export type ListOptions = ListQuery & { limit?: number; today?: string };
+export type TaskPage = { tasks: Task[]; nextCursor: string | null };
+
+export async function listTasks(userId: string, query: ListOptions): Promise<TaskPage> {
+  const limit = Math.min(Math.max(query.limit ?? 50, 1), 100);
+  const today = query.today ?? todayUTC();
+  const order = query.order ?? DEFAULT_ORDER[query.sort];
+  const filters: (SQL | undefined)[] = [eq(task.userId, userId)];
+
+  if (query.status === "active") filters.push(eq(task.completed, false));
+  if (query.status === "completed") filters.push(eq(task.completed, true));
+  if (query.priority) filters.push(eq(task.priority, query.priority));
+  if (query.tag) filters.push(sql`${task.tags} @> array[${query.tag}]::text[]`);
+  if (query.q) {
+    const pattern = `%${escapeLike(query.q)}%`;
+    filters.push(or(ilike(task.title, pattern), ilike(task.description, pattern)));
+  }
+  if (query.due === "overdue") filters.push(and(lt(task.dueDate, today), eq(task.completed, false)));
+  if (query.due === "today") filters.push(eq(task.dueDate, today));
+  if (query.due === "week") filters.push(sql`${task.dueDate} between ${today}::date and ${addDays(today, 6)}::date`);
+  if (query.due === "none") filters.push(isNull(task.dueDate));
+
+  const key = sortKey(query.sort, order);
+  const cursor = decodeCursor(query.cursor, query.sort, order);
+  const unfiltered = filters.length === 1;
+  if (unfiltered && !cursor && query.sort === "created" && order === "desc") {
+    // The default view (first page, newest first) is most of the traffic: prepared once.
+    const rows = await newestFirst.execute({ userId, limit: limit + 1 });
+    return toPage(rows, limit, query.sort, order);
+  }
+  if (cursor) {
+    const after = castCursor(query.sort, cursor.v);
+    filters.push(
+      order === "asc"
+        ? sql`(${key}, ${task.id}) > (${after}, ${cursor.id})`
+        : sql`(${key}, ${task.id}) < (${after}, ${cursor.id})`,
+    );
+  }
+  const direction = order === "asc" ? asc : desc;
+  const rows = await db
+    .select()
+    .from(task)
+    .where(and(...filters))
+    .orderBy(direction(key), direction(task.id))
+    .limit(limit + 1);
+
+  return toPage(rows, limit, query.sort, order);
+}
+
+const newestFirst = db
+  .select()
+  .from(task)
+  .where(eq(task.userId, sql.placeholder("userId")))
+  .orderBy(desc(task.createdAt), desc(task.id))
+  .limit(sql.placeholder("limit"))
+  .prepare("tasks_newest_first");
+
+/** One page from limit + 1 rows: the extra row only says whether there is a next page. */
+function toPage(rows: TaskRow[], limit: number, sort: Sort, order: "asc" | "desc"): TaskPage {
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  const nextCursor =
+    rows.length > limit && last ? encodeCursor({ s: sort, o: order, v: cursorValue(last, sort, order), id: last.id }) : null;
+  return { tasks: page.map(toTask), nextCursor };
+}
+
+export async function countTasks(userId: string): Promise<{ total: number; active: number; completed: number }> {
+  const [row] = await db
+    .select({
+      total: count(),
+      completed: sql<number>`count(*) filter (where ${task.completed})`.mapWith(Number),
+    })
+    .from(task)
+    .where(eq(task.userId, userId));
+  const total = Number(row?.total ?? 0);
+  const completed = Number(row?.completed ?? 0);
+  return { total, completed, active: total - completed };
+}
+
+/** Every tag the user has used, for the tag filter. */
+export async function listTags(userId: string): Promise<string[]> {
+  const rows = await tagsOf.execute({ userId });
+  return rows.map((r) => r.tag);
+}
+
+// task_tag is kept by triggers in the database (drizzle/0001_task_tag.sql).
+const tagsOf = db
+  .select({ tag: taskTag.tag })
+  .from(taskTag)
+  .where(eq(taskTag.userId, sql.placeholder("userId")))
+  .orderBy(taskTag.tag)
+  .limit(200)
+  .prepare("task_tags_of_user");
+
+// ---- one task --------------------------------------------------------------------------
+
+const owned = (userId: string, id: string) => and(eq(task.id, id), eq(task.userId, userId));
+
+export async function getTask(userId: string, id: string): Promise<Task | null> {
+  const [row] = await db.select().from(task).where(owned(userId, id)).limit(1);
+  return row ? toTask(row) : null;
+}
+
+export async function createTask(userId: string, input: TaskInput): Promise<Task> {
+  const now = new Date();
+  const [row] = await db
+    .insert(task)
+    .values({
+      id: randomUUID(),
+      userId,
+      title: input.title,
+      description: input.description,
+      priority: input.priority,
+      tags: input.tags,
+      dueDate: input.dueDate,
+      recurrence: input.recurrence,
+      completed: input.completed,
+      completedAt: input.completed ? now : null,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning();
+  return toTask(row!);
+}
+
+type Tx = Parameters<Parameters<typeof db.transaction>[0]>[0];
+
+/**
+ * Applies a change inside a transaction: keeps completedAt in step with completed, and
+ * when a recurring task becomes complete for the first time, creates its next occurrence.
+ */
+async function applyChange(
+  userId: string,
+  id: string,
+  change: TaskPatch | ((current: TaskRow) => TaskPatch),
+): Promise<Task | null> {
+  return db.transaction(async (tx: Tx) => {
+    const [current] = await tx.select().from(task).where(owned(userId, id)).for("update").limit(1);
+    if (!current) return null;
+    const patch = typeof change === "function" ? change(current) : change;
+    const now = new Date();
+    const completing = patch.completed === true && !current.completed;
+    const values: Partial<typeof task.$inferInsert> = { updatedAt: now };
+    for (const field of ["title", "description", "priority", "tags", "dueDate", "recurrence"] as const) {
+      if (patch[field] !== undefined) (values as Record<string, unknown>)[field] = patch[field];
+    }
+    if (patch.completed !== undefined && patch.completed !== current.completed) {
+      values.completed = patch.completed;
+      values.completedAt = patch.completed ? now : null;
+    }
+    const recurrence = patch.recurrence !== undefined ? patch.recurrence : current.recurrence;
+    if (completing && recurrence && !current.nextTaskId) {
+      const due = (patch.dueDate !== undefined ? patch.dueDate : current.dueDate) ?? todayUTC(now);
+      const nextId = randomUUID();
+      await tx.insert(task).values({
+        id: nextId,
+        userId,
+        title: values.title ?? current.title,
+        description: values.description !== undefined ? values.description : current.description,
+        priority: values.priority ?? current.priority,
+        tags: values.tags ?? current.tags,
+        recurrence,
+        dueDate: nextDueDate(due, recurrence),
+        createdAt: now,
+        updatedAt: now,
+      });
+      values.nextTaskId = nextId;
+    }
+    const [row] = await tx.update(task).set(values).where(owned(userId, id)).returning();
+    return row ? toTask(row) : null;
+  });
+}
+
+export function updateTask(userId: string, id: string, patch: TaskPatch): Promise<Task | null> {
+  return applyChange(userId, id, patch);
+}
+
+/** A full replace (PUT): every field takes the given value or its default. */
+export function replaceTask(userId: string, id: string, input: TaskInput): Promise<Task | null> {
+  return applyChange(userId, id, input);
+}
+
+export function setCompleted(userId: string, id: string, completed: boolean): Promise<Task | null> {
+  return applyChange(userId, id, { completed });
+}
+
+export function toggleTask(userId: string, id: string): Promise<Task | null> {
+  return applyChange(userId, id, (current) => ({ completed: !current.completed }));
+}
+
+export async function deleteTask(userId: string, id: string): Promise<boolean> {
+  const deleted = await db.delete(task).where(owned(userId, id)).returning({ id: task.id });
+  return deleted.length > 0;
+}
+
+/** Marks every open task complete (recurring ones roll forward); returns how many. */
+export async function completeAll(userId: string): Promise<number> {
+  const now = new Date();
+  const open = and(eq(task.userId, userId), eq(task.completed, false));
+  // Plain tasks in one statement; recurring ones one by one, as each rolls forward.
+  const plain = await db
+    .update(task)
+    .set({ completed: true, completedAt: now, updatedAt: now })
+    .where(and(open, isNull(task.recurrence)))
+    .returning({ id: task.id });
+  const recurring = await db.select({ id: task.id }).from(task).where(and(open, isNotNull(task.recurrence)));
+  for (const { id } of recurring) await applyChange(userId, id, { completed: true });
+  return plain.length + recurring.length;
+}
+
+export async function clearCompleted(userId: string): Promise<number> {
+  const deleted = await db
+    .delete(task)
+    .where(and(eq(task.userId, userId), eq(task.completed, true)))
+    .returning({ id: task.id });
+  return deleted.length;
+}
