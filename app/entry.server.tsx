@@ -1,0 +1,82 @@
+import { randomBytes } from "node:crypto";
+import { PassThrough } from "node:stream";
+import type { EntryContext, HandleDataRequestFunction } from "@remix-run/node";
+import { RemixServer } from "@remix-run/react";
+import { renderToPipeableStream } from "react-dom/server";
+import { apiNotFound, isApiPath } from "~/api.server";
+import { setSecurityHeaders } from "~/headers.server";
+
+// server.mjs closes the database through this on SIGTERM, after requests in flight finish,
+// and answers the JSON API through these without Express or Remix's router.
+export { closeDb } from "~/db.server";
+export { handleApiRequest } from "~/api-routes.server";
+export { isApiPath } from "~/api-paths";
+import { log } from "~/log.server";
+import { NonceProvider } from "~/nonce";
+
+const ABORT_DELAY = 5_000;
+
+export const streamTimeout = ABORT_DELAY;
+
+export default function handleRequest(
+  request: Request,
+  responseStatusCode: number,
+  responseHeaders: Headers,
+  remixContext: EntryContext,
+) {
+  const nonce = randomBytes(16).toString("base64");
+  // The app has no Suspense boundaries or deferred data, so streaming would only cut the
+  // page into hundreds of small writes, each one a separate trip through gzip (the bench
+  // profile showed ~16% of a page's CPU there). Render the whole document, send it whole.
+  return new Promise<Response>((resolve, reject) => {
+    let settled = false;
+    const { pipe, abort } = renderToPipeableStream(
+      <NonceProvider value={nonce}>
+        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+      </NonceProvider>,
+      {
+        nonce,
+        onAllReady() {
+          const chunks: Buffer[] = [];
+          const body = new PassThrough();
+          body.on("data", (chunk: Buffer) => chunks.push(chunk));
+          body.on("end", () => {
+            settled = true;
+            responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+            setSecurityHeaders(responseHeaders, nonce);
+            resolve(new Response(Buffer.concat(chunks), { headers: responseHeaders, status: responseStatusCode }));
+          });
+          pipe(body);
+        },
+        onShellError(error: unknown) {
+          if (!settled) reject(error);
+        },
+        onError(error: unknown) {
+          responseStatusCode = 500;
+          log.error("render.failed", { message: (error as Error)?.message });
+        },
+      },
+    );
+    setTimeout(abort, ABORT_DELAY);
+  });
+}
+
+export const handleDataRequest: HandleDataRequestFunction = (response, { request }) => {
+  // Remix's data URLs (/api/tasks.data, ?_data=) are not part of the JSON API: answer them
+  // like any unknown API path instead of with Remix's own encoding.
+  const pathname = new URL(request.url).pathname.replace(/\.data$/, "");
+  if (isApiPath(pathname)) return apiNotFound(request);
+  setSecurityHeaders(response.headers);
+  return response;
+};
+
+export function handleError(error: unknown, { request }: { request: Request }) {
+  if (request.signal.aborted) return;
+  // Logged for us (message and where), never sent to the browser.
+  log.error("request.failed", {
+    method: request.method,
+    path: new URL(request.url).pathname,
+    message: (error as Error)?.message ?? String(error),
+    stack: (error as Error)?.stack?.split("\n").slice(0, 6).join(" | "),
+  });
+}

@@ -1,0 +1,175 @@
+import type { HeadersFunction, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import {
+  Form,
+  Link,
+  Links,
+  Meta,
+  NavLink,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useLoaderData,
+  useRouteLoaderData,
+} from "@remix-run/react";
+import { useEffect, useState, type ReactNode } from "react";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { CLIENT_TOAST_EVENT, type ClientToast } from "~/client-toast";
+import { useHydrated } from "~/components/hydrated";
+import { skipRevalidationWhenUnreachable } from "~/components/offline-action";
+import { useNonce } from "~/nonce";
+import { getUser } from "~/session.server";
+import styles from "~/styles.css?url";
+import { getToast } from "~/toast.server";
+
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: styles },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
+
+export const meta: MetaFunction = () => [
+  { title: "Tasklane" },
+  { name: "description", content: "A fast, simple task manager that works in any browser." },
+];
+
+// A 503 page (database away) keeps its Retry-After; Remix forwards only Set-Cookie itself.
+export const headers: HeadersFunction = ({ errorHeaders }) => {
+  const retryAfter = errorHeaders?.get("Retry-After");
+  return retryAfter ? { "Retry-After": retryAfter } : new Headers();
+};
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const [user, { toast, headers }] = await Promise.all([getUser(request), getToast(request)]);
+  return data(
+    { user: user ? { name: user.name, email: user.email } : null, toast: toast ?? null },
+    { headers },
+  );
+}
+
+export function Layout({ children }: { children: ReactNode }) {
+  const nonce = useNonce();
+  const rootData = useRouteLoaderData<typeof loader>("root");
+  const user = rootData?.user ?? null;
+  return (
+    <html lang="en">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="color-scheme" content="light dark" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
+        <header className="site-header">
+          <div className="container header-inner">
+            <Link to={user ? "/tasks" : "/"} className="brand">
+              Tasklane
+            </Link>
+            <nav aria-label="Main">
+              {user ? (
+                <ul className="nav-list">
+                  <li>
+                    <NavLink to="/tasks">Tasks</NavLink>
+                  </li>
+                  <li>
+                    <NavLink to="/settings">Settings</NavLink>
+                  </li>
+                  <li className="user-name" title={`Signed in as ${user.email}`}>
+                    <span className="visually-hidden">Signed in as </span>
+                    {user.name}
+                  </li>
+                  <li>
+                    <Form method="post" action="/sign-out">
+                      <button type="submit" className="button link-button">
+                        Sign out
+                      </button>
+                    </Form>
+                  </li>
+                </ul>
+              ) : (
+                <ul className="nav-list">
+                  <li>
+                    <NavLink to="/sign-in">Sign in</NavLink>
+                  </li>
+                  <li>
+                    <NavLink to="/sign-up" className="button primary small">
+                      Sign up
+                    </NavLink>
+                  </li>
+                </ul>
+              )}
+            </nav>
+          </div>
+        </header>
+        <ToastRegion toast={rootData?.toast ?? null} />
+        <main id="main" className="container" tabIndex={-1}>
+          {children}
+        </main>
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
+      </body>
+    </html>
+  );
+}
+
+type Toast = { message: string; description?: string; type: "info" | "success" | "error" | "warning" };
+
+/** Rendered by the server, so a toast shows without JavaScript; with it, it can be dismissed. */
+function ToastRegion({ toast: serverToast }: { toast: Toast | null }) {
+  const [hidden, setHidden] = useState<Toast | null>(null);
+  const [clientToast, setClientToast] = useState<Toast | null>(null);
+  const hydrated = useHydrated();
+  useEffect(() => {
+    const onToast = (event: Event) => setClientToast({ ...(event as CustomEvent<ClientToast>).detail });
+    window.addEventListener(CLIENT_TOAST_EVENT, onToast);
+    return () => window.removeEventListener(CLIENT_TOAST_EVENT, onToast);
+  }, []);
+  useEffect(() => setClientToast(null), [serverToast]);
+  const toast = clientToast ?? serverToast;
+  useEffect(() => {
+    setHidden(null);
+    // Good news fades on its own; errors stay until dismissed.
+    if (!toast || toast.type === "error" || toast.type === "warning") return;
+    const timer = setTimeout(() => setHidden(toast), 6000);
+    return () => clearTimeout(timer);
+  }, [toast]);
+  const visible = toast && toast !== hidden;
+  return (
+    // Without JavaScript a toast cannot be dismissed, so it sits in the page flow above the
+    // content instead of floating over it.
+    <div className={hydrated ? "toast-region floating" : "toast-region"} role="status" aria-live="polite">
+      {visible ? (
+        <div className={`toast toast-${toast.type}`} data-toast={toast.type}>
+          <div>
+            <p className="toast-message">{toast.message}</p>
+            {toast.description ? <p className="toast-description">{toast.description}</p> : null}
+          </div>
+          {hydrated ? (
+            <button type="button" className="toast-close" aria-label="Dismiss" onClick={() => setHidden(toast)}>
+              ×
+            </button>
+          ) : null}
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+export default function App() {
+  useLoaderData<typeof loader>();
+  useEffect(() => {
+    // Lets the server work out "today" and "overdue" in the user's own time zone.
+    const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (tz) document.cookie = `tz=${encodeURIComponent(tz)}; path=/; max-age=31536000; samesite=lax`;
+  }, []);
+  return <Outlet />;
+}
+
+export const shouldRevalidate = skipRevalidationWhenUnreachable;
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

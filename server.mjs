@@ -1,0 +1,281 @@
+// Tasklane's HTTP server: Remix's Express adapter, as remix-serve uses, plus what
+// remix-serve cannot do — a friendly refusal page for cross-site form posts (Remix's own
+// check answers those with a bare 500), static files served without a disk stat of every
+// request path, the JSON API answered without Express or Remix's router (see serveApi),
+// one JSON log line per request, and a graceful stop that lets requests in flight finish
+// and closes the database before exiting.
+import { AsyncLocalStorage } from "node:async_hooks";
+import { randomUUID } from "node:crypto";
+import { readdirSync } from "node:fs";
+import http from "node:http";
+import path from "node:path";
+import { Readable } from "node:stream";
+import url from "node:url";
+import { promisify } from "node:util";
+import zlib from "node:zlib";
+import { createRequestHandler } from "@remix-run/express";
+import compression from "compression";
+import express from "express";
+import pino from "pino";
+
+process.env.NODE_ENV ??= "production";
+const root = path.dirname(url.fileURLToPath(import.meta.url));
+const clientDir = path.join(root, "build/client");
+const build = await import(url.pathToFileURL(path.join(root, "build/server/index.js")).href);
+const port = Number(process.env.PORT ?? 3000);
+
+// Shared with app/log.server.ts (same Symbol.for key), so the app's log lines carry the
+// request id of the request they belong to.
+const key = Symbol.for("tasklane.requestContext");
+const requestContext = (globalThis[key] ??= new AsyncLocalStorage());
+const accessLog = pino({
+  base: undefined,
+  messageKey: "event",
+  timestamp: pino.stdTimeFunctions.isoTime,
+  formatters: { level: (label) => ({ level: label }) },
+});
+
+const app = express();
+app.disable("x-powered-by");
+app.set("trust proxy", false);
+
+let stopping = false;
+
+// Baseline security headers for every response (API, assets, health checks). Pages set
+// their own nonce'd CSP in entry.server.tsx; a header already set is left alone.
+const baselineHeaders = [
+  ["X-Content-Type-Options", "nosniff"],
+  ["Referrer-Policy", "strict-origin-when-cross-origin"],
+  ["X-Frame-Options", "DENY"],
+  ["Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"],
+  ["Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"],
+];
+if ((process.env.BETTER_AUTH_URL ?? "").startsWith("https://")) {
+  baselineHeaders.push(["Strict-Transport-Security", "max-age=31536000; includeSubDomains"]);
+}
+function setBaselineHeaders(res) {
+  for (const [name, value] of baselineHeaders) if (!res.hasHeader(name)) res.setHeader(name, value);
+}
+app.use((req, res, next) => {
+  const writeHead = res.writeHead;
+  res.writeHead = function (...args) {
+    setBaselineHeaders(res);
+    return writeHead.apply(this, args);
+  };
+  next();
+});
+
+// Level 1: most of the size win for a fraction of the CPU of the default level 6, which
+// the benchmark showed as 10-13% of the CPU of an API request.
+app.use(compression({ threshold: 1024, level: 1 }));
+
+// Fingerprinted build assets are immutable; other public files are looked up by name
+// from a list made at start, so API and page requests never touch the disk.
+app.use("/assets", express.static(path.join(clientDir, "assets"), { immutable: true, maxAge: "1y", index: false, fallthrough: false }));
+const publicFiles = new Set(readdirSync(clientDir).filter((name) => name !== "assets").map((name) => `/${name}`));
+const serveStatic = express.static(clientDir, { maxAge: "1h", index: false });
+app.use((req, res, next) => (publicFiles.has(req.path) ? serveStatic(req, res, next) : next()));
+
+const refusedPage = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light dark"><title>Request refused · Tasklane</title></head><body><main><h1>Request refused</h1><p>This form was sent from another site, so Tasklane did not act on it. Nothing was changed.</p><p><a href="/">Go to Tasklane</a> and try again from there.</p></main></body></html>`;
+
+// A page form (or a fetcher's .data request) posted from another origin. Remix would
+// throw on it (a bare 500); answer with a clear 403 instead. Same-origin checks for requests without an Origin (Referer,
+// Sec-Fetch-Site) happen in the app's actions.
+app.use((req, res, next) => {
+  // Remix runs the action for any non-GET .data request, and checks POST/PUT/PATCH/DELETE
+  // document requests; those are exactly the requests it would refuse with a 500.
+  const isAction = ["POST", "PUT", "PATCH", "DELETE"].includes(req.method) || (req.path.endsWith(".data") && req.method !== "GET");
+  if (!isAction || req.path.startsWith("/api/")) return next();
+  const origin = req.get("origin");
+  if (!origin) return next();
+  let originHost = null;
+  try {
+    originHost = origin === "null" ? null : new URL(origin).host;
+  } catch {
+    originHost = null;
+  }
+  if (originHost && originHost === req.get("host")) return next();
+  res.status(403).set({
+    "Content-Type": "text/html; charset=utf-8",
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+  }).send(refusedPage);
+});
+
+// Same shape and exact Content-Type as the API's own problems (Express's res.type would
+// add a charset).
+function sendProblem(res, status, title, detail) {
+  res.statusCode = status;
+  res.setHeader("Content-Type", "application/problem+json");
+  res.end(JSON.stringify({ type: "about:blank", title, status, detail }));
+}
+
+// Remix's data URLs are not part of the JSON API; answered here, before any action runs.
+app.use("/api", (req, res, next) => {
+  if (!req.path.endsWith(".data") && !("_data" in req.query)) return next();
+  sendProblem(res, 404, "Not Found", "There is no such API route.");
+});
+
+// ?_data= is Remix's pre-single-fetch data protocol, which this app's browser code never
+// uses; Remix answers odd values of it with a 500. Refuse it plainly instead.
+app.use((req, res, next) => {
+  if (!("_data" in req.query)) return next();
+  res.status(400).type("text/html").send(
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Bad Request · Tasklane</title></head><body><main><h1>Bad Request</h1><p>Tasklane could not read that address.</p><p><a href="/">Go to Tasklane</a></p></main></body></html>`,
+  );
+});
+
+app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
+
+// Requests Express itself rejects before Remix (e.g. a path with broken %-encoding):
+// problem+json under /api, a short page elsewhere, never a stack trace.
+app.use((error, req, res, _next) => {
+  const status = Number.isInteger(error?.status) && error.status >= 400 && error.status < 500 ? error.status : 500;
+  if (status === 500) console.error(JSON.stringify({ level: "error", event: "server.failed", message: String(error?.message ?? error) }));
+  if (res.headersSent) return res.end();
+  const title = status === 500 ? "Internal Server Error" : "Bad Request";
+  if (req.path.startsWith("/api/")) {
+    sendProblem(res, status, title, "The request could not be read.");
+  } else {
+    res.status(status).type("text/html").send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title} · Tasklane</title></head><body><main><h1>${title}</h1><p>Tasklane could not read that address.</p><p><a href="/">Go to Tasklane</a></p></main></body></html>`);
+  }
+});
+
+// ---- the JSON API, without Express or Remix -------------------------------------------------
+// The benchmark showed Express, the compression stream and Remix's per-request route
+// matching costing more CPU than the API's own work (token check, query, JSON). The API is
+// all resource routes answering JSON, so it needs none of them: its requests go straight to
+// the app's API router (the same one app/routes/api.$.ts serves under `npm run dev`).
+const { handleApiRequest, isApiPath } = build.entry.module;
+const GZIP_MIN_BYTES = 1024;
+const gzip = promisify(zlib.gzip);
+// What a refused upload may still send before the connection is dropped (see dropUnreadBody).
+const UNREAD_BODY_LIMIT = { bytes: 1024 * 1024, ms: 5_000 };
+
+function toFetchRequest(req) {
+  const headers = new Headers();
+  for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i], req.rawHeaders[i + 1]);
+  const hasBody = req.method !== "GET" && req.method !== "HEAD";
+  return new Request(`http://${req.headers.host ?? "localhost"}${req.url}`, {
+    method: req.method,
+    headers,
+    ...(hasBody ? { body: Readable.toWeb(req), duplex: "half" } : {}),
+  });
+}
+
+/**
+ * Reads and drops what is left of a body the API answered without reading (413, 401, 415…).
+ * A client still sending would otherwise have the connection closed or stalled under it and
+ * see EPIPE or a reset instead of the answer. Bounded, so an endless body cannot hold a socket.
+ */
+function dropUnreadBody(req) {
+  if (req.complete || req.destroyed || req.method === "GET" || req.method === "HEAD") return;
+  return new Promise((resolve) => {
+    let dropped = 0;
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(done, UNREAD_BODY_LIMIT.ms);
+    // The fetch Request's stream stopped reading; take the socket's data from it.
+    req.removeAllListeners("data");
+    req.on("data", (chunk) => {
+      dropped += chunk.length;
+      if (dropped > UNREAD_BODY_LIMIT.bytes) done();
+    });
+    req.once("end", done);
+    req.once("close", done);
+    req.resume();
+  });
+}
+
+/** Whether Accept-Encoding admits gzip (an explicit q=0 refuses it, even with `*`). */
+function acceptsGzip(header) {
+  if (!header) return false;
+  let star = 0;
+  for (const part of header.split(",")) {
+    const [name, ...params] = part.split(";").map((p) => p.trim().toLowerCase());
+    const qParam = params.find((p) => p.startsWith("q="));
+    const q = qParam ? Number(qParam.slice(2)) || 0 : 1;
+    if (name === "gzip" || name === "x-gzip") return q > 0;
+    if (name === "*") star = q;
+  }
+  return star > 0;
+}
+
+async function serveApi(req, res) {
+  let response;
+  try {
+    response = await handleApiRequest(toFetchRequest(req));
+  } catch (error) {
+    // Only what cannot become a fetch Request gets here (TRACE, a bad Host): the router
+    // itself turns every failure into a problem response.
+    res.setHeader("Cache-Control", "no-store");
+    setBaselineHeaders(res);
+    if (req.method === "TRACE") return sendProblem(res, 405, "Method Not Allowed", "TRACE is not allowed here.");
+    if (error instanceof TypeError) return sendProblem(res, 400, "Bad Request", "The request could not be read.");
+    console.error(JSON.stringify({ level: "error", event: "api.failed", message: String(error?.message ?? error) }));
+    return sendProblem(res, 500, "Internal Server Error", "Something went wrong on our side. Please try again.");
+  }
+  await dropUnreadBody(req);
+  res.statusCode = response.status;
+  for (const [name, value] of response.headers) res.setHeader(name, value);
+  if (!req.complete && req.method !== "GET" && req.method !== "HEAD") res.setHeader("Connection", "close");
+  setBaselineHeaders(res);
+  let body = response.body ? Buffer.from(await response.arrayBuffer()) : null;
+  if (body && body.length >= GZIP_MIN_BYTES) {
+    const vary = res.getHeader("Vary");
+    res.setHeader("Vary", vary ? `${vary}, Accept-Encoding` : "Accept-Encoding");
+    if (acceptsGzip(req.headers["accept-encoding"])) {
+      // One shot at level 1, on libuv's thread pool so the other core does it: a compression
+      // stream per response cost ten times the CPU, all of it on the event loop.
+      body = await gzip(body, { level: 1 });
+      res.setHeader("Content-Encoding", "gzip");
+    }
+  }
+  if (body) res.setHeader("Content-Length", body.length);
+  res.end(body);
+}
+
+// ---- every request ----------------------------------------------------------------------------
+const server = http.createServer((req, res) => {
+  const started = process.hrtime.bigint();
+  const requestId = randomUUID();
+  const query = req.url.indexOf("?");
+  const pathname = query === -1 ? req.url : req.url.slice(0, query);
+  res.setHeader("X-Request-Id", requestId);
+  if (stopping) res.setHeader("Connection", "close");
+  res.on("finish", () => {
+    // The path only: query strings can carry reset tokens and search text.
+    accessLog.info(
+      { requestId, method: req.method, path: pathname, status: res.statusCode, ms: Number((process.hrtime.bigint() - started) / 1000n) / 1000 },
+      "http",
+    );
+  });
+  requestContext.run({ requestId }, () => (isApiPath(pathname) ? serveApi(req, res) : app(req, res)));
+});
+
+server.listen(port, process.env.HOST, () => {
+  console.log(`[tasklane] http://localhost:${port}`);
+});
+
+for (const signal of ["SIGTERM", "SIGINT"]) {
+  process.once(signal, () => {
+    stopping = true;
+    // Stop accepting; requests in flight finish; then the database is closed.
+    const force = setTimeout(() => {
+      console.error("Shutdown took longer than 10 s; exiting anyway.");
+      process.exit(1);
+    }, 10_000);
+    force.unref();
+    server.close(async () => {
+      try {
+        await build.entry.module.closeDb?.();
+      } finally {
+        process.exit(0);
+      }
+    });
+    server.closeIdleConnections();
+  });
+}
