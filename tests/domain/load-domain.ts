@@ -1,0 +1,57 @@
+// Loads the task domain in this test process against a fresh database: PGlite in a temp
+// directory, or a new database on the TEST_DATABASE_URL server. Each call gets fresh
+// module instances, so one file can run the same suite on both backends.
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { eq } from "drizzle-orm";
+import { vi } from "vitest";
+import { createDatabase, type BackendName } from "../helpers/server";
+
+export type Domain = typeof import("~/tasks.server") & {
+  addUser: (name?: string) => Promise<string>;
+  deleteUser: (id: string) => Promise<void>;
+  /** The trigger-kept task_tag rows of a user, as {tag: tasks}. */
+  tagCounts: (userId: string) => Promise<Record<string, number>>;
+  close: () => Promise<void>;
+};
+
+export async function loadDomain(backend: BackendName): Promise<Domain> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), `tasklane-domain-${backend}-`));
+  const database = backend === "postgres" ? await createDatabase() : undefined;
+  process.env.DATA_DIR = dataDir;
+  if (database) {
+    process.env.DATABASE_URL = database.url;
+    process.env.BETTER_AUTH_SECRET = "domain-test-secret-".padEnd(40, "x");
+  } else {
+    delete process.env.DATABASE_URL;
+    delete process.env.BETTER_AUTH_SECRET;
+  }
+  vi.resetModules();
+  delete (globalThis as { __tasklaneDb?: unknown }).__tasklaneDb;
+  const dbModule = await import("~/db.server");
+  const schema = await import("~/db/schema");
+  const domain = await import("~/tasks.server");
+  return {
+    ...domain,
+    addUser: async (name = "Tester") => {
+      const id = randomUUID();
+      await dbModule.db.insert(schema.user).values({ id, name, email: `${id}@example.com` });
+      return id;
+    },
+    deleteUser: async (id) => {
+      await dbModule.db.delete(schema.user).where(eq(schema.user.id, id));
+    },
+    tagCounts: async (userId) => {
+      const rows = await dbModule.db.select().from(schema.taskTag).where(eq(schema.taskTag.userId, userId));
+      return Object.fromEntries(rows.map((r) => [r.tag, r.tasks]));
+    },
+    close: async () => {
+      await dbModule.closeDb();
+      delete (globalThis as { __tasklaneDb?: unknown }).__tasklaneDb;
+      await database?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,307 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { backends } from "../helpers/server";
+import { loadDomain, type Domain } from "./load-domain";
+import { parseListQuery, taskInputSchema, type ListQuery, type TaskInput } from "~/tasks";
+
+const TODAY = "2026-11-24";
+const input = (fields: Partial<TaskInput> & { title: string }): TaskInput => taskInputSchema.parse(fields);
+const query = (params: Record<string, string> = {}): ListQuery => parseListQuery(new URLSearchParams(params));
+
+describe.each(backends)("task domain on %s", (backend) => {
+  let d: Domain;
+  let owner: string;
+  let other: string;
+
+  beforeAll(async () => {
+    d = await loadDomain(backend);
+    owner = await d.addUser("Owner");
+    other = await d.addUser("Other");
+  }, 60_000);
+  afterAll(async () => d?.close());
+
+  describe("create, read, update, delete", () => {
+    it("creates a task with defaults and reads it back", async () => {
+      const t = await d.createTask(owner, input({ title: "  Buy milk  " }));
+      expect(t).toMatchObject({ title: "Buy milk", description: null, completed: false, priority: "medium", tags: [], dueDate: null, recurrence: null, completedAt: null });
+      expect(new Date(t.createdAt).toISOString()).toBe(t.createdAt);
+      expect(await d.getTask(owner, t.id)).toEqual(t);
+    });
+
+    it("updates fields partially and keeps completedAt in step with completed", async () => {
+      const t = await d.createTask(owner, input({ title: "Report", tags: ["Work", "work", " urgent "] }));
+      expect(t.tags).toEqual(["work", "urgent"]);
+      const done = await d.updateTask(owner, t.id, { completed: true, priority: "high" });
+      expect(done).toMatchObject({ completed: true, priority: "high", title: "Report" });
+      expect(done!.completedAt).not.toBeNull();
+      const reopened = await d.setCompleted(owner, t.id, false);
+      expect(reopened).toMatchObject({ completed: false, completedAt: null });
+      const toggled = await d.toggleTask(owner, t.id);
+      expect(toggled!.completed).toBe(true);
+    });
+
+    it("replaces every field on a full replace", async () => {
+      const t = await d.createTask(owner, input({ title: "Old", description: "x", tags: ["a"], dueDate: "2026-12-01" }));
+      const r = await d.replaceTask(owner, t.id, input({ title: "New" }));
+      expect(r).toMatchObject({ title: "New", description: null, tags: [], dueDate: null, priority: "medium" });
+    });
+
+    it("deletes a task once", async () => {
+      const t = await d.createTask(owner, input({ title: "Temp" }));
+      expect(await d.deleteTask(owner, t.id)).toBe(true);
+      expect(await d.deleteTask(owner, t.id)).toBe(false);
+      expect(await d.getTask(owner, t.id)).toBeNull();
+    });
+  });
+
+  describe("owner scoping", () => {
+    it("never reads, changes or deletes another user's task", async () => {
+      const mine = await d.createTask(owner, input({ title: "Private" }));
+      expect(await d.getTask(other, mine.id)).toBeNull();
+      expect(await d.updateTask(other, mine.id, { title: "Hacked" })).toBeNull();
+      expect(await d.replaceTask(other, mine.id, input({ title: "Hacked" }))).toBeNull();
+      expect(await d.toggleTask(other, mine.id)).toBeNull();
+      expect(await d.deleteTask(other, mine.id)).toBe(false);
+      const list = await d.listTasks(other, query({ q: "Private" }));
+      expect(list.tasks).toEqual([]);
+      await d.completeAll(other);
+      await d.clearCompleted(other);
+      expect(await d.getTask(owner, mine.id)).toMatchObject({ title: "Private", completed: false });
+    });
+  });
+
+  describe("filters and search", () => {
+    let user: string;
+    beforeAll(async () => {
+      user = await d.addUser("Filter");
+      await d.createTask(user, input({ title: "Overdue bill", dueDate: "2026-11-20", priority: "high", tags: ["money"] }));
+      await d.createTask(user, input({ title: "Call mum", dueDate: TODAY, description: "about 100% of the plan" }));
+      await d.createTask(user, input({ title: "Gym", dueDate: "2026-11-30", tags: ["health"] }));
+      await d.createTask(user, input({ title: "Next month", dueDate: "2026-12-24", priority: "low" }));
+      await d.createTask(user, input({ title: "Someday", tags: ["money", "ideas"] }));
+      await d.createTask(user, input({ title: "Old overdue but done", dueDate: "2026-11-01", completed: true }));
+    });
+    const titles = async (params: Record<string, string>) =>
+      (await d.listTasks(user, { ...query(params), today: TODAY })).tasks.map((t) => t.title).sort();
+
+    it("filters by status", async () => {
+      expect(await titles({ status: "completed" })).toEqual(["Old overdue but done"]);
+      expect((await titles({ status: "active" })).length).toBe(5);
+      expect((await titles({})).length).toBe(6);
+    });
+    it("searches title and description, case-insensitively, with LIKE characters taken literally", async () => {
+      expect(await titles({ q: "MUM" })).toEqual(["Call mum"]);
+      expect(await titles({ q: "100%" })).toEqual(["Call mum"]);
+      expect(await titles({ q: "%" })).toEqual(["Call mum"]);
+      expect(await titles({ q: "_" })).toEqual([]);
+    });
+    it("filters by priority and tag", async () => {
+      expect(await titles({ priority: "high" })).toEqual(["Overdue bill"]);
+      expect(await titles({ tag: "MONEY" })).toEqual(["Overdue bill", "Someday"]);
+    });
+    it("filters by due: overdue (open only), today, this week, no date", async () => {
+      expect(await titles({ due: "overdue" })).toEqual(["Overdue bill"]);
+      expect(await titles({ due: "today" })).toEqual(["Call mum"]);
+      expect(await titles({ due: "week" })).toEqual(["Call mum", "Gym"]);
+      expect(await titles({ due: "none" })).toEqual(["Someday"]);
+    });
+    it("ignores unknown filter values in the URL", async () => {
+      const q = query({ status: "bogus", sort: "nope", order: "sideways", priority: "urgent", due: "later" });
+      expect(q).toMatchObject({ status: "all", sort: "created", order: undefined, priority: undefined, due: undefined });
+      expect((await d.listTasks(user, q)).tasks.length).toBe(6);
+    });
+    it("counts what is left and lists the tags", async () => {
+      expect(await d.countTasks(user)).toEqual({ total: 6, active: 5, completed: 1 });
+      expect(await d.listTags(user)).toEqual(["health", "ideas", "money"]);
+    });
+  });
+
+  describe("sorting and cursor paging", () => {
+    let user: string;
+    const N = 57;
+    beforeAll(async () => {
+      user = await d.addUser("Pager");
+      const priorities = ["low", "medium", "high"] as const;
+      for (let i = 0; i < N; i++) {
+        await d.createTask(
+          user,
+          input({
+            // Repeated titles, priorities and dates force ties that only the id can break.
+            title: `Task ${String(i % 9).padStart(2, "0")}`,
+            priority: priorities[i % 3],
+            dueDate: i % 4 === 0 ? null : `2026-12-${String((i % 7) + 1).padStart(2, "0")}`,
+          }),
+        );
+      }
+    }, 60_000);
+
+    for (const sort of ["created", "due", "priority", "title"] as const) {
+      for (const order of ["asc", "desc"] as const) {
+        it(`walks every page of sort=${sort} order=${order} without gaps or repeats, in order`, async () => {
+          const seen: string[] = [];
+          const all: Awaited<ReturnType<Domain["listTasks"]>>["tasks"] = [];
+          let cursor: string | undefined;
+          let pages = 0;
+          do {
+            const page = await d.listTasks(user, { ...query({ sort, order }), cursor, limit: 10 });
+            seen.push(...page.tasks.map((t) => t.id));
+            all.push(...page.tasks);
+            cursor = page.nextCursor ?? undefined;
+            pages++;
+          } while (cursor && pages < 20);
+          expect(pages).toBe(Math.ceil(N / 10));
+          expect(seen.length).toBe(N);
+          expect(new Set(seen).size).toBe(N);
+          const key = (t: (typeof all)[number]) =>
+            sort === "created" ? t.createdAt
+            : sort === "title" ? t.title.toLowerCase()
+            : sort === "priority" ? { low: 1, medium: 2, high: 3 }[t.priority]
+            : t.dueDate ?? (order === "asc" ? "9999-12-31" : "0001-01-01");
+          for (let i = 1; i < all.length; i++) {
+            const a = key(all[i - 1]!);
+            const b = key(all[i]!);
+            if (order === "asc") expect(a <= b).toBe(true);
+            else expect(a >= b).toBe(true);
+          }
+          if (sort === "due") {
+            // Tasks without a date come last in both directions.
+            expect(all.slice(-Math.ceil(N / 4)).every((t) => t.dueDate === null)).toBe(true);
+          }
+        });
+      }
+    }
+
+    it("starts from the top when the cursor is garbage or from another sort", async () => {
+      const first = await d.listTasks(user, { ...query(), limit: 5 });
+      const garbage = await d.listTasks(user, { ...query({ cursor: "not-a-cursor" }), limit: 5 });
+      expect(garbage.tasks.map((t) => t.id)).toEqual(first.tasks.map((t) => t.id));
+      // Well-formed JSON with values Postgres would choke on (a bare number as a
+      // timestamp, an impossible date) is ignored too, never a database error.
+      const forge = (c: object) => Buffer.from(JSON.stringify(c)).toString("base64url");
+      for (const [sort, order, v] of [["created", "desc", "1"], ["created", "desc", "2026-11-24"], ["due", "asc", "2026-02-30"], ["priority", "desc", 1.5]] as const) {
+        const forged = await d.listTasks(user, { ...query({ sort, order }), cursor: forge({ s: sort, o: order, v, id: "x" }), limit: 5 });
+        const top = await d.listTasks(user, { ...query({ sort, order }), limit: 5 });
+        expect(forged.tasks.map((t) => t.id)).toEqual(top.tasks.map((t) => t.id));
+      }
+      const other = await d.listTasks(user, { ...query({ sort: "title", cursor: first.nextCursor! }), limit: 5 });
+      const titleFirst = await d.listTasks(user, { ...query({ sort: "title" }), limit: 5 });
+      expect(other.tasks.map((t) => t.id)).toEqual(titleFirst.tasks.map((t) => t.id));
+    });
+  });
+
+  describe("the tag list (kept in task_tag by database triggers)", () => {
+    it("follows creates, edits, replaces, deletes and bulk changes", async () => {
+      const user = await d.addUser("Tagger");
+      const a = await d.createTask(user, input({ title: "A", tags: ["work", "home"] }));
+      const b = await d.createTask(user, input({ title: "B", tags: ["work"] }));
+      expect(await d.tagCounts(user)).toEqual({ home: 1, work: 2 });
+      expect(await d.listTags(user)).toEqual(["home", "work"]);
+
+      await d.updateTask(user, a.id, { tags: ["home", "garden"] });
+      expect(await d.tagCounts(user)).toEqual({ garden: 1, home: 1, work: 1 });
+      await d.updateTask(user, a.id, { completed: true, title: "A done" });
+      expect(await d.tagCounts(user)).toEqual({ garden: 1, home: 1, work: 1 });
+      await d.replaceTask(user, b.id, input({ title: "B again" }));
+      expect(await d.listTags(user)).toEqual(["garden", "home"]);
+
+      await d.createTask(user, input({ title: "C", tags: ["home"], completed: true }));
+      await d.completeAll(user);
+      expect(await d.clearCompleted(user)).toBe(3);
+      expect(await d.listTags(user)).toEqual([]);
+      expect(await d.tagCounts(user)).toEqual({});
+    });
+
+    it("counts the next occurrence of a repeating task, and other users never", async () => {
+      const user = await d.addUser("Repeater");
+      const t = await d.createTask(user, input({ title: "Water", recurrence: "daily", dueDate: TODAY, tags: ["plants"] }));
+      await d.setCompleted(user, t.id, true);
+      expect(await d.tagCounts(user)).toEqual({ plants: 2 });
+      expect(await d.listTags(other)).not.toContain("plants");
+      await d.deleteTask(user, t.id);
+      expect(await d.tagCounts(user)).toEqual({ plants: 1 });
+    });
+
+    it("stays exact under concurrent writes of the same tags", async () => {
+      const user = await d.addUser("Busy");
+      const made = await Promise.all(Array.from({ length: 30 }, (_, i) => d.createTask(user, input({ title: `T${i}`, tags: ["x", "y", i % 2 ? "odd" : "even"] }))));
+      await Promise.all([
+        ...made.slice(0, 10).map((t) => d.deleteTask(user, t.id)),
+        ...made.slice(10, 20).map((t) => d.updateTask(user, t.id, { tags: ["y", "z"] })),
+        ...Array.from({ length: 10 }, (_, i) => d.createTask(user, input({ title: `U${i}`, tags: ["z", "x"] }))),
+      ]);
+      const expected: Record<string, number> = {};
+      for (const t of (await d.listTasks(user, { ...query(), limit: 100 })).tasks) for (const tag of t.tags) expected[tag] = (expected[tag] ?? 0) + 1;
+      expect(await d.tagCounts(user)).toEqual(expected);
+    });
+
+    it("goes with the account: deleting a user leaves no rows behind", async () => {
+      const user = await d.addUser("Leaver");
+      await d.createTask(user, input({ title: "Bye", tags: ["gone"] }));
+      await d.deleteUser(user);
+      expect(await d.tagCounts(user)).toEqual({});
+    });
+  });
+
+  describe("recurring tasks", () => {
+    it("computes next dates, including month ends and leap years", () => {
+      expect(d.nextDueDate("2026-11-24", "daily")).toBe("2026-11-25");
+      expect(d.nextDueDate("2026-12-31", "daily")).toBe("2027-01-01");
+      expect(d.nextDueDate("2026-12-28", "weekly")).toBe("2027-01-04");
+      expect(d.nextDueDate("2027-01-31", "monthly")).toBe("2027-02-28");
+      expect(d.nextDueDate("2028-01-31", "monthly")).toBe("2028-02-29");
+      expect(d.nextDueDate("2026-03-31", "monthly")).toBe("2026-04-30");
+      expect(d.nextDueDate("2026-12-15", "monthly")).toBe("2027-01-15");
+    });
+
+    it("creates the next occurrence once when a recurring task is completed", async () => {
+      const user = await d.addUser("Recur");
+      const t = await d.createTask(user, input({ title: "Water plants", recurrence: "weekly", dueDate: "2026-11-24", tags: ["home"], priority: "high" }));
+      await d.setCompleted(user, t.id, true);
+      let list = (await d.listTasks(user, query({ status: "active" }))).tasks;
+      expect(list).toHaveLength(1);
+      expect(list[0]).toMatchObject({ title: "Water plants", dueDate: "2026-12-01", recurrence: "weekly", tags: ["home"], priority: "high", completed: false });
+      // Un-completing and completing again must not create a second copy.
+      await d.setCompleted(user, t.id, false);
+      await d.setCompleted(user, t.id, true);
+      list = (await d.listTasks(user, query({ status: "active" }))).tasks;
+      expect(list).toHaveLength(1);
+    });
+
+    it("complete-all rolls recurring tasks forward and clear-completed removes only completed ones", async () => {
+      const user = await d.addUser("Bulk");
+      await d.createTask(user, input({ title: "Plain" }));
+      await d.createTask(user, input({ title: "Daily", recurrence: "daily", dueDate: "2026-11-24" }));
+      expect(await d.completeAll(user)).toBe(2);
+      expect(await d.countTasks(user)).toEqual({ total: 3, active: 1, completed: 2 });
+      expect(await d.clearCompleted(user)).toBe(2);
+      const left = (await d.listTasks(user, query())).tasks;
+      expect(left.map((t) => [t.title, t.dueDate])).toEqual([["Daily", "2026-11-25"]]);
+    });
+  });
+});
+
+describe("task input validation", () => {
+  const errors = (value: Record<string, unknown>) => {
+    const r = taskInputSchema.safeParse(value);
+    return r.success ? {} : Object.fromEntries(r.error.issues.map((i) => [String(i.path[0]), i.message]));
+  };
+  it("rejects empty, whitespace-only and over-long titles", () => {
+    expect(errors({ title: "" }).title).toBe("Enter a title");
+    expect(errors({ title: "   " }).title).toBe("Enter a title");
+    expect(errors({ title: "x".repeat(201) }).title).toMatch(/at most 200/);
+    expect(errors({ title: "x".repeat(200) })).toEqual({});
+  });
+  it("limits descriptions, tags, priorities, dates and recurrence", () => {
+    expect(errors({ title: "t", description: "d".repeat(1001) }).description).toMatch(/at most 1000/);
+    expect(errors({ title: "t", tags: Array.from({ length: 11 }, (_, i) => `t${i}`) }).tags).toMatch(/At most 10/);
+    expect(errors({ title: "t", tags: ["x".repeat(31)] }).tags).toMatch(/at most 30/);
+    expect(errors({ title: "t", priority: "urgent" }).priority).toMatch(/low, medium or high/);
+    expect(errors({ title: "t", dueDate: "2026-02-30" }).dueDate).toMatch(/real date/);
+    expect(errors({ title: "t", dueDate: "tomorrow" }).dueDate).toMatch(/real date/);
+    expect(errors({ title: "t", recurrence: "hourly" }).recurrence).toMatch(/daily, weekly, monthly/);
+  });
+  it("reads form values: comma-separated tags, empty strings as nothing, checkbox values", () => {
+    expect(taskInputSchema.parse({ title: "t", tags: "Work, home,,work", description: "", dueDate: "", recurrence: "", completed: "true" })).toEqual({
+      title: "t", tags: ["work", "home"], description: null, dueDate: null, recurrence: null, completed: true, priority: "medium",
+    });
+  });
+});

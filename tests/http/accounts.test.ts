@@ -1,0 +1,539 @@
+// The account pages over real HTTP against the built server: validation, status codes,
+// cookies, cross-site refusal, sessions and settings — on PGlite, and on Postgres when
+// TEST_DATABASE_URL is set.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Client, PASSWORD, SESSION_COOKIE, pageText, signUp, uniqueEmail } from "../helpers/client";
+import { backends, startServer, type TestServer } from "../helpers/server";
+
+const FORM_ERROR_SIGN_IN = "That email and password do not match an account. Check them and try again.";
+
+/** The ids of the other sessions listed on /settings (each has a Revoke form). */
+function otherSessionIds(html: string): string[] {
+  return [...html.matchAll(/name="sessionId" value="([^"]+)"/g)].map((m) => m[1]!);
+}
+
+function formError(text: string): string | undefined {
+  return text.match(/That email and password do not match an account\. Check them and try again\./)?.[0];
+}
+
+describe.each(backends)("accounts over HTTP (%s)", (backend) => {
+  let server: TestServer;
+  // Everything that must never reach a log line; checked at the end.
+  const secrets = new Set<string>();
+  const remember = (client: Client) => {
+    const token = client.sessionToken();
+    if (token) secrets.add(token);
+    const cookie = client.cookies.get(SESSION_COOKIE);
+    if (cookie) secrets.add(decodeURIComponent(cookie));
+  };
+
+  beforeAll(async () => {
+    server = await startServer(backend);
+  }, 120_000);
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  describe("health", () => {
+    it("/healthz answers 200 without touching anything", async () => {
+      const res = await fetch(`${server.url}/healthz`);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toBe("ok\n");
+    });
+
+    it("/readyz answers 200 while the database answers", async () => {
+      const res = await fetch(`${server.url}/readyz`);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toBe("ready\n");
+    });
+
+    it("pages carry the security headers", async () => {
+      const res = await fetch(`${server.url}/sign-in`);
+      expect(res.status).toBe(200);
+      const csp = res.headers.get("content-security-policy") ?? "";
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).toMatch(/script-src 'self' 'nonce-[^']+'/);
+      expect(csp).not.toContain("unsafe-inline");
+      expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(res.headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
+    });
+  });
+
+  describe("sign-up", () => {
+    it("shows the form", async () => {
+      const res = await new Client(server).get("/sign-up");
+      expect(res.status).toBe(200);
+      const text = await pageText(res);
+      expect(text).toContain("Create account");
+      expect(text).toContain("Name");
+    });
+
+    it("refuses empty fields with 400 and a message per field", async () => {
+      const client = new Client(server);
+      const res = await client.post("/sign-up", { name: "", email: "", password: "" });
+      expect(res.status).toBe(400);
+      const text = await pageText(res);
+      expect(text).toContain("Enter your name");
+      expect(text).toContain("Enter your email address");
+      expect(text).toContain("Enter a password");
+      expect(client.cookies.has(SESSION_COOKIE)).toBe(false);
+    });
+
+    it("refuses missing fields the same way (no 500)", async () => {
+      const res = await new Client(server).post("/sign-up", {});
+      expect(res.status).toBe(400);
+      expect(await pageText(res)).toContain("Enter your email address");
+    });
+
+    it("refuses a malformed email and keeps the input, but never the password", async () => {
+      const res = await new Client(server).post("/sign-up", { name: "Ada Keeps", email: "not-an-email", password: "hunter2hunter2" });
+      expect(res.status).toBe(400);
+      const html = await res.text();
+      expect(html).toContain("Enter an email address like name@example.com");
+      expect(html).toContain('value="Ada Keeps"');
+      expect(html).toContain('value="not-an-email"');
+      expect(html).not.toContain("hunter2hunter2");
+    });
+
+    it("refuses a password shorter than 8 characters", async () => {
+      const res = await new Client(server).post("/sign-up", { name: "Short", email: uniqueEmail(), password: "1234567" });
+      expect(res.status).toBe(400);
+      expect(await pageText(res)).toContain("Password must be at least 8 characters");
+    });
+
+    it("refuses over-long name, email and password", async () => {
+      const client = new Client(server);
+      let res = await client.post("/sign-up", { name: "n".repeat(101), email: uniqueEmail(), password: PASSWORD });
+      expect(res.status).toBe(400);
+      expect(await pageText(res)).toContain("Name must be at most 100 characters");
+
+      res = await client.post("/sign-up", { name: "Long", email: uniqueEmail(), password: "p".repeat(129) });
+      expect(res.status).toBe(400);
+      expect(await pageText(res)).toContain("Password must be at most 128 characters");
+
+      res = await client.post("/sign-up", { name: "Long", email: `${"e".repeat(250)}@example.com`, password: PASSWORD });
+      expect(res.status).toBe(400);
+      expect(await pageText(res)).toContain("Email must be at most 254 characters");
+      expect(client.cookies.has(SESSION_COOKIE)).toBe(false);
+    });
+
+    it("accepts exactly 8 and exactly 128 characters", async () => {
+      for (const password of ["a".repeat(8), "b".repeat(128)]) {
+        const res = await new Client(server).post("/sign-up", { name: "Edge", email: uniqueEmail("edge"), password });
+        expect(res.status).toBe(302);
+      }
+    });
+
+    it("creates the account: 302 to /tasks with an HttpOnly, SameSite=Lax session cookie and a toast", async () => {
+      const client = new Client(server);
+      const email = uniqueEmail("signup");
+      const res = await client.post("/sign-up", { name: "Grace Hopper", email, password: PASSWORD });
+      expect(res.status).toBe(302);
+      expect(res.headers.get("location")).toBe("/tasks");
+      const cookies = res.headers.getSetCookie();
+      const session = cookies.find((c) => c.startsWith(`${SESSION_COOKIE}=`));
+      expect(session).toBeDefined();
+      expect(session).toMatch(/HttpOnly/i);
+      expect(session).toMatch(/SameSite=Lax/i);
+      expect(session).not.toMatch(/;\s*Secure/i); // http base URL
+      expect(cookies.some((c) => c.startsWith("toast="))).toBe(true);
+      remember(client);
+
+      // The toast is rendered by the server on the next page, once.
+      const next = await client.get("/settings");
+      expect(next.status).toBe(200);
+      const text = await pageText(next);
+      expect(text).toContain("Welcome to Tasklane, Grace Hopper!");
+      expect(text).toContain(email);
+      expect(text).toContain("Sign out");
+      const again = await pageText(await client.get("/settings"));
+      expect(again).not.toContain("Welcome to Tasklane");
+    });
+
+    it("refuses a duplicate email (any case) with 422 and signs nobody in", async () => {
+      const { email } = await signUp(server);
+      const client = new Client(server);
+      const res = await client.post("/sign-up", { name: "Copycat", email: email.toUpperCase(), password: "another password" });
+      expect(res.status).toBe(422);
+      expect(await pageText(res)).toContain("An account with this email already exists");
+      expect(client.cookies.has(SESSION_COOKIE)).toBe(false);
+      // The original password still works; the copy's does not.
+      expect((await new Client(server).post("/sign-in", { email, password: "another password" })).status).toBe(401);
+      expect((await new Client(server).post("/sign-in", { email, password: PASSWORD })).status).toBe(302);
+    });
+
+    it("sends a signed-in user from /sign-up to /tasks", async () => {
+      const { client } = await signUp(server);
+      const res = await client.get("/sign-up");
+      expect(res.status).toBe(302);
+      expect(res.headers.get("location")).toBe("/tasks");
+    });
+  });
+
+  describe("sign-in", () => {
+    let email: string;
+    beforeAll(async () => {
+      ({ email } = await signUp(server, { name: "Signin Person" }));
+    });
+
+    it("refuses empty fields with 400", async () => {
+      const res = await new Client(server).post("/sign-in", { email: "", password: "" });
+      expect(res.status).toBe(400);
+      const text = await pageText(res);
+      expect(text).toContain("Enter your email address");
+      expect(text).toContain("Enter your password");
+    });
+
+    it("answers a wrong password and an unknown email with the same 401 and words", async () => {
+      const wrong = await new Client(server).post("/sign-in", { email, password: "wrong password!" });
+      const unknown = await new Client(server).post("/sign-in", { email: uniqueEmail("nobody"), password: "wrong password!" });
+      expect(wrong.status).toBe(401);
+      expect(unknown.status).toBe(401);
+      const wrongText = await pageText(wrong);
+      const unknownText = await pageText(unknown);
+      expect(formError(wrongText)).toBe(FORM_ERROR_SIGN_IN);
+      expect(formError(unknownText)).toBe(FORM_ERROR_SIGN_IN);
+      // The email is kept in the form, the password is not.
+      expect(wrongText).not.toContain("wrong password!");
+    });
+
+    it("signs in (email in any case) and goes to /tasks by default", async () => {
+      const client = new Client(server);
+      const res = await client.post("/sign-in", { email: email.toUpperCase(), password: PASSWORD });
+      expect(res.status).toBe(302);
+      expect(res.headers.get("location")).toBe("/tasks");
+      expect(client.cookies.has(SESSION_COOKIE)).toBe(true);
+      remember(client);
+      expect(await pageText(await client.get("/settings"))).toContain("Welcome back, Signin Person!");
+    });
+
+    it("honours a same-site redirectTo with its query", async () => {
+      const res = await new Client(server).post("/sign-in", { email, password: PASSWORD, redirectTo: "/settings?tab=sessions" });
+      expect(res.status).toBe(302);
+      expect(res.headers.get("location")).toBe("/settings?tab=sessions");
+    });
+
+    it.each(["//evil.com", "https://evil.com/", "javascript:alert(1)", "/\\evil.com", "/.//evil.com"])(
+      "ignores redirectTo=%j and goes to /tasks",
+      async (redirectTo) => {
+        const res = await new Client(server).post("/sign-in", { email, password: PASSWORD, redirectTo });
+        expect(res.status).toBe(302);
+        expect(res.headers.get("location")).toBe("/tasks");
+      },
+    );
+
+    it("puts only a safe redirectTo into the form", async () => {
+      const safe = await (await new Client(server).get("/sign-in?redirectTo=%2Fsettings")).text();
+      expect(safe).toContain('name="redirectTo" value="/settings"');
+      const evil = await (await new Client(server).get("/sign-in?redirectTo=%2F%2Fevil.com")).text();
+      expect(evil).toContain('name="redirectTo" value=""');
+    });
+  });
+
+  describe("cross-site requests", () => {
+    it("refuses a sign-up posted from another site with a friendly 403 page, and creates nothing", async () => {
+      const email = uniqueEmail("csrf");
+      const client = new Client(server);
+      const res = await client.post("/sign-up", { name: "Victim", email, password: PASSWORD }, { origin: "https://evil.example" });
+      expect(res.status).toBe(403);
+      expect(res.headers.get("content-type")).toMatch(/^text\/html/);
+      expect(res.headers.get("location")).toBeNull();
+      expect(res.headers.getSetCookie()).toEqual([]);
+      const text = await pageText(res);
+      expect(text).toContain("Request refused");
+      expect(text).toContain("This form was sent from another site, so Tasklane did not act on it.");
+      expect(text).not.toMatch(/\bat .+:\d+:\d+/); // no stack trace
+      // Nothing was created: the account cannot sign in, and the email is still free.
+      expect((await new Client(server).post("/sign-in", { email, password: PASSWORD })).status).toBe(401);
+      expect((await new Client(server).post("/sign-up", { name: "Real", email, password: PASSWORD })).status).toBe(302);
+    });
+
+    it("refuses a foreign-Origin JavaScript (.data) submission too", async () => {
+      const email = uniqueEmail("csrf-data");
+      const res = await new Client(server).post("/sign-up.data", { name: "Victim", email, password: PASSWORD }, { origin: "https://evil.example" });
+      expect(res.status).toBe(403);
+      expect(res.headers.getSetCookie()).toEqual([]);
+      expect((await new Client(server).post("/sign-in", { email, password: PASSWORD })).status).toBe(401);
+    });
+
+    it("refuses a form POST with no Origin, Referer or Sec-Fetch-Site with the friendly 403 page", async () => {
+      const email = uniqueEmail("noorigin");
+      const client = new Client(server);
+      const res = await client.post("/sign-up", { name: "Nobody", email, password: PASSWORD }, { origin: null });
+      expect(res.status).toBe(403);
+      const text = await pageText(res);
+      expect(text).toContain("Request refused");
+      expect(text).toContain("This form was sent from another site, so Tasklane did not act on it.");
+      expect(client.cookies.has(SESSION_COOKIE)).toBe(false);
+      expect((await new Client(server).post("/sign-in", { email, password: PASSWORD })).status).toBe(401);
+    });
+
+    it("accepts a POST without Origin when the Referer is this site (text browsers)", async () => {
+      const { email } = await signUp(server);
+      const res = await new Client(server).post(
+        "/sign-in",
+        { email, password: PASSWORD },
+        { origin: null, headers: { Referer: `${server.url}/sign-in` } },
+      );
+      expect(res.status).toBe(302);
+      expect(res.headers.get("location")).toBe("/tasks");
+    });
+
+    it("accepts a POST with only Sec-Fetch-Site: same-origin", async () => {
+      const { email } = await signUp(server);
+      const res = await new Client(server).post("/sign-in", { email, password: PASSWORD }, { origin: null, headers: { "Sec-Fetch-Site": "same-origin" } });
+      expect(res.status).toBe(302);
+    });
+
+    it.each([
+      ["no Origin, Referer or Sec-Fetch-Site", {}],
+      ["Origin: null", { Origin: "null" }],
+      ["a Referer from another site", { Referer: "https://evil.example/page" }],
+      ["Sec-Fetch-Site: cross-site", { "Sec-Fetch-Site": "cross-site" }],
+      ["a look-alike origin", { Origin: "http://localhost.evil.example" }],
+    ])("refuses a sign-in with %s (403)", async (_label, headers) => {
+      const { email } = await signUp(server);
+      const client = new Client(server);
+      const res = await client.post("/sign-in", { email, password: PASSWORD }, { origin: null, headers: headers as Record<string, string> });
+      expect(res.status).toBe(403);
+      expect(res.headers.get("location")).toBeNull();
+      expect(client.cookies.has(SESSION_COOKIE)).toBe(false);
+    });
+
+    it("refuses a cross-site settings change and a cross-site sign-out", async () => {
+      const { client } = await signUp(server, { name: "Original Name" });
+      const evil = { origin: null, headers: { Referer: "https://evil.example/" } };
+      expect((await client.post("/settings", { intent: "update-name", name: "Hacked" }, evil)).status).toBe(403);
+      expect((await client.post("/sign-out", {}, evil)).status).toBe(403);
+      const foreignOrigin = { origin: "https://evil.example" };
+      expect((await client.post("/settings", { intent: "update-name", name: "Hacked" }, foreignOrigin)).status).toBe(403);
+      expect((await client.post("/sign-out", {}, foreignOrigin)).status).toBe(403);
+      const page = await client.get("/settings");
+      expect(page.status).toBe(200);
+      const html = await page.text();
+      expect(html).toContain('value="Original Name"');
+      expect(html).not.toContain("Hacked");
+    });
+  });
+
+  describe("sessions", () => {
+    it("sends a signed-out visitor of /settings to sign-in with the way back", async () => {
+      const res = await new Client(server).get("/settings");
+      expect(res.status).toBe(302);
+      expect(res.headers.get("location")).toBe("/sign-in?redirectTo=%2Fsettings");
+      const withQuery = await new Client(server).get("/settings?x=1&y=2");
+      expect(withQuery.headers.get("location")).toBe(`/sign-in?redirectTo=${encodeURIComponent("/settings?x=1&y=2")}`);
+    });
+
+    it("treats a tampered session cookie as signed out", async () => {
+      const { client } = await signUp(server);
+      const cookie = decodeURIComponent(client.cookies.get(SESSION_COOKIE)!);
+      const [token, signature] = cookie.split(".");
+      const flip = (s: string, i: number) => s.slice(0, i) + (s[i] === "A" ? "B" : "A") + s.slice(i + 1);
+      for (const forged of [
+        `${token}.${flip(signature!, 3)}`, // bad signature
+        `${flip(token!, 0)}.${signature}`, // other token, old signature
+        token!, // unsigned
+        "garbage",
+      ]) {
+        const other = new Client(server);
+        other.cookies.set(SESSION_COOKIE, encodeURIComponent(forged));
+        const res = await other.get("/settings");
+        expect(res.status, forged).toBe(302);
+        expect(res.headers.get("location")).toBe("/sign-in?redirectTo=%2Fsettings");
+        // Pages for visitors still work with such a cookie.
+        expect((await other.get("/sign-in")).status).toBe(200);
+      }
+      expect((await client.get("/settings")).status).toBe(200);
+    });
+
+    it("signs out by POST only, ending the session on the server", async () => {
+      const { client } = await signUp(server);
+      remember(client);
+      const stolen = client.clone();
+
+      const viaGet = await client.get("/sign-out");
+      expect(viaGet.status).toBe(302);
+      expect((await client.get("/settings")).status).toBe(200);
+
+      const res = await client.post("/sign-out", {});
+      expect(res.status).toBe(302);
+      expect(res.headers.get("location")).toBe("/");
+      expect(client.cookies.has(SESSION_COOKIE)).toBe(false);
+      expect(await pageText(await client.get("/"))).toContain("You are signed out");
+      // A copy of the old cookie is worthless now.
+      expect((await stolen.get("/settings")).status).toBe(302);
+    });
+  });
+
+  describe("settings", () => {
+    it("shows the profile and marks the current session", async () => {
+      const { client, email } = await signUp(server, { name: "Settings Person" });
+      const res = await client.get("/settings");
+      expect(res.status).toBe(200);
+      const html = await res.text();
+      expect(html).toContain('value="Settings Person"');
+      expect(html).toContain(email);
+      expect(html).toContain("This device");
+      expect(html).toContain('data-session="current"');
+    });
+
+    it("changes the name, and validates it", async () => {
+      const { client } = await signUp(server, { name: "Before" });
+      let res = await client.post("/settings", { intent: "update-name", name: "   " });
+      expect(res.status).toBe(400);
+      expect(await pageText(res)).toContain("Enter your name");
+      res = await client.post("/settings", { intent: "update-name", name: "x".repeat(101) });
+      expect(res.status).toBe(400);
+      expect(await pageText(res)).toContain("Name must be at most 100 characters");
+
+      res = await client.post("/settings", { intent: "update-name", name: "  After  " });
+      expect(res.status).toBe(302);
+      expect(res.headers.get("location")).toBe("/settings");
+      const text = await pageText(await client.get("/settings"));
+      expect(text).toContain("Your name is saved.");
+      expect(text).toContain("After");
+      expect(text).not.toContain("Before");
+    });
+
+    it("answers an unknown or missing intent with 400", async () => {
+      const { client } = await signUp(server);
+      const unknown = await client.post("/settings", { intent: "make-admin" });
+      expect(unknown.status).toBe(400);
+      expect(await pageText(unknown)).toContain("Unknown action.");
+      expect((await client.post("/settings", { name: "x" })).status).toBe(400);
+    });
+
+    it("sends a signed-out settings POST to sign-in", async () => {
+      const res = await new Client(server).post("/settings", { intent: "update-name", name: "Nobody" });
+      expect(res.status).toBe(302);
+      expect(res.headers.get("location")).toMatch(/^\/sign-in\?redirectTo=/);
+    });
+
+    it("changes the password: wrong current 400, bad new 400, then other sessions end", async () => {
+      const { client, email } = await signUp(server);
+      const other = new Client(server);
+      expect((await other.post("/sign-in", { email, password: PASSWORD })).status).toBe(302);
+      remember(other);
+
+      let res = await client.post("/settings", { intent: "change-password", currentPassword: "not my password", newPassword: "a brand new password" });
+      expect(res.status).toBe(400);
+      expect(await pageText(res)).toContain("That is not your current password");
+
+      res = await client.post("/settings", { intent: "change-password", currentPassword: PASSWORD, newPassword: "short" });
+      expect(res.status).toBe(400);
+      expect(await pageText(res)).toContain("Password must be at least 8 characters");
+
+      res = await client.post("/settings", { intent: "change-password", currentPassword: PASSWORD, newPassword: PASSWORD });
+      expect(res.status).toBe(400);
+      expect(await pageText(res)).toContain("Choose a password different from the current one");
+
+      res = await client.post("/settings", { intent: "change-password", currentPassword: "", newPassword: "" });
+      expect(res.status).toBe(400);
+      expect(await pageText(res)).toContain("Enter your current password");
+
+      // Nothing changed so far: the other session is alive.
+      expect((await other.get("/settings")).status).toBe(200);
+
+      const newPassword = "a brand new password";
+      res = await client.post("/settings", { intent: "change-password", currentPassword: PASSWORD, newPassword, revokeOtherSessions: "on" });
+      expect(res.status).toBe(302);
+      expect(res.headers.get("location")).toBe("/settings");
+      remember(client);
+      expect(await pageText(await client.get("/settings"))).toContain("Password changed. Your other sessions are signed out.");
+      expect((await other.get("/settings")).status).toBe(302);
+
+      expect((await new Client(server).post("/sign-in", { email, password: PASSWORD })).status).toBe(401);
+      expect((await new Client(server).post("/sign-in", { email, password: newPassword })).status).toBe(302);
+    });
+
+    it("keeps other sessions when asked to", async () => {
+      const { client, email } = await signUp(server);
+      const other = new Client(server);
+      await other.post("/sign-in", { email, password: PASSWORD });
+      const res = await client.post("/settings", { intent: "change-password", currentPassword: PASSWORD, newPassword: "kept sessions pw" });
+      expect(res.status).toBe(302);
+      expect((await other.get("/settings")).status).toBe(200);
+      expect((await client.get("/settings")).status).toBe(200);
+    });
+
+    it("revokes another session, which is signed out at once", async () => {
+      const { client: a, email } = await signUp(server);
+      const b = new Client(server);
+      expect((await b.post("/sign-in", { email, password: PASSWORD }, { headers: { "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0" } })).status).toBe(302);
+      remember(b);
+
+      const html = await (await a.get("/settings")).text();
+      const ids = otherSessionIds(html);
+      expect(ids).toHaveLength(1);
+      expect(html).toContain("Firefox on Linux");
+
+      const res = await a.post("/settings", { intent: "revoke-session", sessionId: ids[0]! });
+      expect(res.status).toBe(302);
+      expect(res.headers.get("location")).toBe("/settings");
+      const after = await a.get("/settings");
+      expect(after.status).toBe(200);
+      const afterHtml = await after.text();
+      expect(afterHtml).toContain("Session revoked. That device is signed out.");
+      expect(otherSessionIds(afterHtml)).toHaveLength(0);
+
+      const bRes = await b.get("/settings");
+      expect(bRes.status).toBe(302);
+      expect(bRes.headers.get("location")).toBe("/sign-in?redirectTo=%2Fsettings");
+    });
+
+    it("cannot revoke another user's session, nor its own through the list", async () => {
+      const alice = await signUp(server);
+      const bob = await signUp(server);
+      const bobSecond = new Client(server);
+      await bobSecond.post("/sign-in", { email: bob.email, password: PASSWORD });
+      const bobOtherId = otherSessionIds(await (await bob.client.get("/settings")).text())[0]!;
+      expect(bobOtherId).toBeTruthy();
+
+      const res = await alice.client.post("/settings", { intent: "revoke-session", sessionId: bobOtherId });
+      expect(res.status).toBe(302);
+      expect(await pageText(await alice.client.get("/settings"))).toContain("That session had already ended.");
+      expect((await bobSecond.get("/settings")).status).toBe(200);
+
+      const empty = await alice.client.post("/settings", { intent: "revoke-session", sessionId: "" });
+      expect(empty.status).toBe(302);
+      expect((await alice.client.get("/settings")).status).toBe(200);
+    });
+
+    it("deletes the account only with the right password", async () => {
+      const { client, email } = await signUp(server);
+      remember(client);
+      const stolen = client.clone();
+
+      let res = await client.post("/settings", { intent: "delete-account", password: "" });
+      expect(res.status).toBe(400);
+      res = await client.post("/settings", { intent: "delete-account", password: "not my password" });
+      expect(res.status).toBe(400);
+      expect(await pageText(res)).toContain("That is not your password");
+      expect((await client.get("/settings")).status).toBe(200);
+
+      res = await client.post("/settings", { intent: "delete-account", password: PASSWORD });
+      expect(res.status).toBe(302);
+      expect(res.headers.get("location")).toBe("/");
+      expect(client.cookies.has(SESSION_COOKIE)).toBe(false);
+      expect(await pageText(await client.get("/"))).toContain("Your account and all its tasks are deleted.");
+
+      // The old cookie no longer works, the user cannot sign in, and the email is free again.
+      expect((await stolen.get("/settings")).status).toBe(302);
+      expect((await new Client(server).post("/sign-in", { email, password: PASSWORD })).status).toBe(401);
+      expect((await new Client(server).post("/sign-up", { name: "Again", email, password: "a different one" })).status).toBe(302);
+    });
+  });
+
+  it("never writes a password or session token to its log", () => {
+    const logs = server.logs();
+    expect(logs).toContain('"method":"POST","path":"/sign-up"'); // the access log was captured at all
+    expect(logs).not.toContain(PASSWORD);
+    expect(logs).not.toContain(encodeURIComponent(PASSWORD));
+    expect(logs).not.toContain("a brand new password");
+    expect(secrets.size).toBeGreaterThan(5);
+    for (const secret of secrets) expect(logs).not.toContain(secret);
+    // A stack trace or crash would show up here too.
+    expect(logs).not.toMatch(/\n\s+at .+:\d+:\d+/);
+  });
+});

@@ -1,0 +1,49 @@
+// Behind https (BETTER_AUTH_URL https://…) every response also carries HSTS, and the
+// session cookie is Secure; on plain http neither is sent (browsers would ignore it).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startServer, type TestServer } from "../helpers/server";
+
+describe("security headers for an https deployment", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer("pglite", { env: { BETTER_AUTH_URL: "https://tasks.example.com" } });
+  }, 120_000);
+  afterAll(async () => server?.stop());
+
+  it("sends Strict-Transport-Security on pages, API and health checks", async () => {
+    for (const path of ["/sign-in", "/", "/api/tasks", "/api/openapi.json", "/healthz", "/favicon.svg"]) {
+      const res = await fetch(`${server.url}${path}`, { redirect: "manual" });
+      expect(res.headers.get("strict-transport-security"), path).toBe("max-age=31536000; includeSubDomains");
+      expect(res.headers.get("x-content-type-options"), path).toBe("nosniff");
+      expect(res.headers.get("content-security-policy"), path).toContain("frame-ancestors 'none'");
+    }
+  });
+
+  it("marks the session cookie Secure", async () => {
+    // Better Auth's JSON sign-up, sent as the public site (Origin) to check the cookie it sets.
+    const res = await fetch(`${server.url}/api/auth/sign-up/email`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Origin: "https://tasks.example.com" },
+      body: JSON.stringify({ name: "Secure", email: `secure-${Date.now()}@example.com`, password: "correct horse battery" }),
+    });
+    expect(res.status).toBe(200);
+    const session = res.headers.getSetCookie().find((c) => c.includes("session_token="));
+    expect(session).toMatch(/^__Secure-better-auth\.session_token=/);
+    expect(session).toMatch(/;\s*Secure/i);
+    expect(session).toMatch(/HttpOnly/i);
+  });
+});
+
+describe("security headers for a plain-http deployment", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer("pglite");
+  }, 120_000);
+  afterAll(async () => server?.stop());
+
+  it("sends no HSTS over http", async () => {
+    const res = await fetch(`${server.url}/sign-in`);
+    expect(res.headers.get("strict-transport-security")).toBeNull();
+    expect(res.headers.get("permissions-policy")).toContain("camera=()");
+  });
+});

@@ -1,0 +1,163 @@
+// The task pages' actions over real HTTP: validation, status codes, redirects that keep
+// the view, stale forms, unknown intents, cross-site refusal and owner isolation — on
+// PGlite, and on Postgres when TEST_DATABASE_URL is set.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pageText, signUp, type Client } from "../helpers/client";
+import { backends, startServer, type TestServer } from "../helpers/server";
+
+let uid = 0;
+/** Creates a task through the page's form and finds its id in the list's HTML. */
+async function createTask(client: Client, fields: { title: string } & Record<string, string>) {
+  const title = `${fields.title} ${++uid}`;
+  const res = await client.post("/tasks", { intent: "create", ...fields, title });
+  expect(res.status).toBe(302);
+  const html = await (await client.get(`/tasks?q=${encodeURIComponent(title)}`)).text();
+  const id = html.match(/data-task-id="([^"]+)"/)?.[1];
+  expect(id).toBeTruthy();
+  return { id: id!, title };
+}
+
+/** A fetcher-style post (JavaScript on): the page answers in place instead of redirecting. */
+const viaFetcher = (form: Record<string, string>) => ({ ...form, via: "fetcher" });
+
+describe.each(backends)("task pages over HTTP (%s)", (backend) => {
+  let server: TestServer;
+  let alice: Client;
+  let bob: Client;
+
+  beforeAll(async () => {
+    server = await startServer(backend);
+    alice = (await signUp(server, { name: "Alice" })).client;
+    bob = (await signUp(server, { name: "Bob" })).client;
+  }, 120_000);
+  afterAll(async () => server?.stop());
+
+  describe("create", () => {
+    it("a plain form redirects back to the same view with a toast", async () => {
+      const res = await alice.post("/tasks", { intent: "create", title: "From a form", returnTo: "/tasks?status=active&sort=title" });
+      expect(res.status).toBe(302);
+      expect(res.headers.get("location")).toBe("/tasks?status=active&sort=title");
+      const page = await alice.get("/tasks?status=active&sort=title");
+      const text = await pageText(page);
+      expect(text).toContain("From a form");
+      expect(text).toContain("Added “From a form”.");
+    });
+
+    it("never redirects off the task pages", async () => {
+      for (const returnTo of ["https://evil.example/", "//evil.example", "/settings", "/tasks/../sign-out"]) {
+        const res = await alice.post("/tasks", { intent: "create", title: "Safe", returnTo });
+        expect(res.headers.get("location")).toBe("/tasks");
+      }
+    });
+
+    it.each([
+      [{ title: "" }, "Enter a title"],
+      [{ title: "    " }, "Enter a title"],
+      [{ title: "x".repeat(201) }, "Title must be at most 200 characters"],
+      [{ title: "ok", description: "d".repeat(1001) }, "Description must be at most 1000 characters"],
+      [{ title: "ok", tags: Array.from({ length: 11 }, (_, i) => `t${i}`).join(",") }, "At most 10 tags"],
+      [{ title: "ok", priority: "urgent" }, "Choose low, medium or high"],
+      [{ title: "ok", dueDate: "2026-02-30" }, "Enter a real date like 2026-12-31"],
+      [{ title: "ok", recurrence: "hourly" }, "Choose daily, weekly, monthly or none"],
+    ])("rejects %j with 400, the message and the input kept", async (fields, message) => {
+      const res = await alice.post("/tasks", { intent: "create", ...fields });
+      expect(res.status).toBe(400);
+      const html = await res.text();
+      expect(html).toContain(message);
+      expect(html).toContain('aria-invalid="true"');
+      if (fields.title?.trim()) expect(html).toContain(`value="${fields.title}"`);
+    });
+  });
+
+  describe("toggle, update, delete", () => {
+    it("toggles to the state asked for, so a repeated form does not flip it back", async () => {
+      const task = await createTask(alice, { title: "Idempotent" });
+      for (let i = 0; i < 2; i++) {
+        const res = await alice.post("/tasks", { intent: "toggle", id: task.id, completed: "true" });
+        expect(res.status).toBe(302);
+      }
+      const html = await (await alice.get(`/tasks?q=${encodeURIComponent(task.title)}`)).text();
+      expect(html).toContain('aria-pressed="true"');
+      expect(html).toContain("Completed “" + task.title + "”.");
+    });
+
+    it("updates on /tasks/:id and answers 400 with the input kept when invalid", async () => {
+      const task = await createTask(alice, { title: "Edit me" });
+      const bad = await alice.post(`/tasks/${task.id}`, { intent: "update", title: "Still typed", dueDate: "2026-13-01" });
+      expect(bad.status).toBe(400);
+      const html = await bad.text();
+      expect(html).toContain("Enter a real date like 2026-12-31");
+      expect(html).toContain('value="Still typed"');
+      const ok = await alice.post(`/tasks/${task.id}`, { intent: "update", title: "Edited", priority: "high", tags: "a, b" });
+      expect(ok.status).toBe(302);
+      expect(ok.headers.get("location")).toBe(`/tasks/${task.id}`);
+      const page = await pageText(await alice.get(`/tasks/${task.id}`));
+      expect(page).toContain("Task saved.");
+    });
+
+    it("a stale form for a deleted task answers with a toast, not a crash", async () => {
+      const task = await createTask(alice, { title: "Gone soon" });
+      expect((await alice.post("/tasks", { intent: "delete", id: task.id })).status).toBe(302);
+      const plain = await alice.post("/tasks", { intent: "toggle", id: task.id, completed: "true" });
+      expect(plain.status).toBe(302);
+      expect(await pageText(await alice.get("/tasks"))).toContain("That task no longer exists");
+      const fetcherDelete = await alice.post("/tasks", viaFetcher({ intent: "delete", id: task.id }));
+      expect(fetcherDelete.status).toBe(404);
+      const edit = await alice.post(`/tasks/${task.id}`, { intent: "update", title: "Too late" });
+      expect(edit.status).toBe(302);
+    });
+
+    it("an unknown intent is a 400 page", async () => {
+      const res = await alice.post("/tasks", { intent: "launch-rockets" });
+      expect(res.status).toBe(400);
+      expect(await pageText(res)).toContain("does not know how to do");
+      expect((await alice.post("/tasks", {})).status).toBe(400);
+    });
+
+    it("a form posted from another site is refused and changes nothing", async () => {
+      const res = await alice.post("/tasks", { intent: "create", title: "Forged" }, { origin: "https://evil.example" });
+      expect(res.status).toBe(403);
+      expect(await pageText(res)).toContain("sent from another site");
+      expect(await pageText(await alice.get("/tasks?q=Forged"))).toContain("No tasks match this view");
+      // The data endpoint that fetchers use is guarded the same way.
+      const data = await alice.post("/tasks.data", { intent: "create", title: "Forged" }, { origin: "https://evil.example" });
+      expect(data.status).toBe(403);
+      expect(await pageText(await alice.get("/tasks?q=Forged"))).toContain("No tasks match this view");
+    });
+  });
+
+  describe("list view", () => {
+    it("ignores unknown status and sort values in the URL", async () => {
+      const res = await alice.get("/tasks?status=bogus&sort=nope&order=up&due=later&priority=x&cursor=%%%");
+      expect(res.status).toBe(200);
+      expect(await pageText(res)).toContain("Tasks");
+    });
+
+    it("sends a signed-out visitor to sign in and back", async () => {
+      const res = await alice.get("/tasks?status=active", { anonymous: true });
+      expect(res.status).toBe(302);
+      expect(res.headers.get("location")).toBe("/sign-in?redirectTo=%2Ftasks%3Fstatus%3Dactive");
+    });
+  });
+
+  describe("isolation between users", () => {
+    it("another user's task is a 404 page and cannot be changed", async () => {
+      const task = await createTask(alice, { title: "Alice only" });
+      const view = await bob.get(`/tasks/${task.id}`);
+      expect(view.status).toBe(404);
+      expect(await view.text()).not.toContain(task.title);
+      for (const form of [
+        { intent: "toggle", id: task.id, completed: "true" } as Record<string, string>,
+        { intent: "delete", id: task.id },
+      ]) {
+        expect((await bob.post("/tasks", viaFetcher(form))).status).toBe(404);
+      }
+      const update = await bob.post(`/tasks/${task.id}`, viaFetcher({ intent: "update", title: "Bob was here" }));
+      expect(update.status).toBe(404);
+      const still = await pageText(await alice.get(`/tasks/${task.id}`));
+      expect(still).toContain(task.title);
+      expect(still).not.toContain("Bob was here");
+      expect(await pageText(await bob.get("/tasks"))).not.toContain(task.title);
+    });
+  });
+});

@@ -1,0 +1,48 @@
+import { hashPassword as betterAuthScrypt } from "better-auth/crypto";
+import { describe, expect, it } from "vitest";
+import { hashing, hashPassword, verifyPassword } from "~/password.server";
+
+describe("password hashing", () => {
+  it("hashes with argon2id at OWASP's minimum (m=19 MiB, t=2, p=1)", async () => {
+    const stored = await hashPassword("correct horse battery");
+    expect(stored).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect(await verifyPassword({ hash: stored, password: "correct horse battery" })).toBe(true);
+    expect(await verifyPassword({ hash: stored, password: "wrong horse battery" })).toBe(false);
+  });
+
+  it("salts every hash", async () => {
+    expect(await hashPassword("same")).not.toBe(await hashPassword("same"));
+  });
+
+  it("still verifies hashes made earlier with Better Auth's scrypt", async () => {
+    const legacy = await betterAuthScrypt("an older password");
+    expect(legacy).not.toMatch(/^\$argon2/);
+    expect(await verifyPassword({ hash: legacy, password: "an older password" })).toBe(true);
+    expect(await verifyPassword({ hash: legacy, password: "not it" })).toBe(false);
+  });
+
+  it("treats a malformed stored hash as a mismatch, not a crash", async () => {
+    expect(await verifyPassword({ hash: "$argon2id$garbage", password: "x" })).toBe(false);
+  });
+
+  it("runs at most one hash per core at once, and a burst all completes", async () => {
+    let peak = 0;
+    let done = false;
+    const sample = () => {
+      peak = Math.max(peak, hashing.running());
+      if (!done) setImmediate(sample);
+    };
+    sample();
+    const stored = await hashPassword("burst password");
+    const burst = await Promise.all([
+      ...Array.from({ length: 6 }, (_, i) => hashPassword(`burst ${i}`)),
+      ...Array.from({ length: 6 }, () => verifyPassword({ hash: stored, password: "burst password" })),
+    ]);
+    done = true;
+    expect(burst.slice(0, 6).every((h) => typeof h === "string" && h.startsWith("$argon2id$"))).toBe(true);
+    expect(burst.slice(6)).toEqual(Array(6).fill(true));
+    expect(peak).toBeGreaterThanOrEqual(1);
+    expect(peak).toBeLessThanOrEqual(hashing.max);
+    expect(hashing.running()).toBe(0);
+  });
+});
