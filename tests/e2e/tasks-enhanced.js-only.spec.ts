@@ -1,0 +1,152 @@
+import { expect, test, type Page } from "@playwright/test";
+
+// What JavaScript adds on /tasks: optimistic rows and pending states while a request is
+// on its way, and a rollback with an error toast when it never arrives. Only the js-on
+// project runs this file (playwright.config.ts); the no-JS flows are in tasks.spec.ts.
+
+async function signUp(page: Page) {
+  await page.goto("/sign-up");
+  await page.getByLabel("Name").fill("Enhanced");
+  await page.getByLabel("Email").fill(`enhanced-${Date.now()}-${Math.random().toString(36).slice(2)}@example.com`);
+  await page.getByLabel("Password").fill("correct horse battery");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/tasks$/);
+}
+
+/** Holds every data request (fetchers and revalidation) until release() is called. */
+async function holdDataRequests(page: Page) {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  await page.route(/\.data(\?|$)/, async (route) => {
+    await gate;
+    await route.continue();
+  });
+  // Once released, later requests pass straight through the same handler.
+  return async () => release();
+}
+
+test.describe("optimistic updates", () => {
+  test("a new task shows at once as saving, and the button says it is adding", async ({ page }) => {
+    await signUp(page);
+    const release = await holdDataRequests(page);
+    await page.getByLabel("Title").fill("Instant");
+    await page.getByRole("button", { name: "Add task" }).click();
+    await expect(page.locator("li.task.pending")).toContainText("Instant");
+    await expect(page.locator("li.task.pending")).toContainText("Saving…");
+    await expect(page.getByRole("button", { name: "Adding…" })).toBeVisible();
+    await release();
+    await expect(page.getByRole("link", { name: "Instant", exact: true })).toBeVisible();
+    await expect(page.locator("li.task.pending")).toHaveCount(0);
+    await expect(page.getByLabel("Title")).toBeFocused();
+  });
+
+  test("a toggle shows the new state before the server answers", async ({ page }) => {
+    await signUp(page);
+    await page.getByLabel("Title").fill("Quick toggle");
+    await page.getByRole("button", { name: "Add task" }).click();
+    await expect(page.getByRole("link", { name: "Quick toggle", exact: true })).toBeVisible();
+    const release = await holdDataRequests(page);
+    await page.getByRole("button", { name: "Mark as done: Quick toggle" }).click();
+    await expect(page.getByRole("button", { name: "Mark as not done: Quick toggle" })).toHaveAttribute("aria-pressed", "true");
+    await release();
+    await expect(page.locator(".counter")).toHaveText("0 left");
+  });
+
+  test("a delete removes the row at once and keeps keyboard focus in the list", async ({ page }) => {
+    await signUp(page);
+    for (const title of ["Keep", "Remove"]) {
+      await page.getByLabel("Title").fill(title);
+      await page.getByRole("button", { name: "Add task" }).click();
+      await expect(page.getByRole("link", { name: title, exact: true })).toBeVisible();
+    }
+    page.once("dialog", (dialog) => dialog.accept());
+    await page.getByRole("button", { name: "Delete: Remove" }).click();
+    await expect(page.getByRole("link", { name: "Remove", exact: true })).toHaveCount(0);
+    await expect(page.getByRole("button", { name: "Mark as done: Keep" })).toBeFocused();
+  });
+
+  test("cancelling the delete dialog keeps the task", async ({ page }) => {
+    await signUp(page);
+    await page.getByLabel("Title").fill("Not today");
+    await page.getByRole("button", { name: "Add task" }).click();
+    page.once("dialog", (dialog) => dialog.dismiss());
+    await page.getByRole("button", { name: "Delete: Not today" }).click();
+    await page.reload();
+    await expect(page.getByRole("link", { name: "Not today", exact: true })).toBeVisible();
+  });
+});
+
+test.describe("failures", () => {
+  test("a request that never arrives rolls back with an error toast, and the page stays", async ({ page }) => {
+    await signUp(page);
+    await page.getByLabel("Title").fill("Offline toggle");
+    await page.getByRole("button", { name: "Add task" }).click();
+    await expect(page.getByRole("link", { name: "Offline toggle", exact: true })).toBeVisible();
+    await page.route(/\.data(\?|$)/, (route) => route.abort("internetdisconnected"));
+    await page.getByRole("button", { name: "Mark as done: Offline toggle" }).click();
+    await expect(page.getByRole("status")).toContainText("Tasklane could not be reached");
+    await expect(page.getByRole("button", { name: "Mark as done: Offline toggle" })).toHaveAttribute("aria-pressed", "false");
+    await expect(page.getByRole("heading", { name: "Tasks", level: 1 })).toBeVisible();
+    await page.unroute(/\.data(\?|$)/);
+    await page.getByRole("button", { name: "Mark as done: Offline toggle" }).click();
+    await expect(page.locator(".counter")).toHaveText("0 left");
+  });
+
+  test("a task deleted in another tab rolls back the toggle with an error toast", async ({ page, context }) => {
+    await signUp(page);
+    await page.getByLabel("Title").fill("Two tabs");
+    await page.getByRole("button", { name: "Add task" }).click();
+    await expect(page.getByRole("link", { name: "Two tabs", exact: true })).toBeVisible();
+    const other = await context.newPage();
+    await other.goto("/tasks");
+    other.once("dialog", (dialog) => dialog.accept());
+    await other.getByRole("button", { name: "Delete: Two tabs" }).click();
+    await expect(other.getByRole("link", { name: "Two tabs", exact: true })).toHaveCount(0);
+    await page.getByRole("button", { name: "Mark as done: Two tabs" }).click();
+    await expect(page.getByRole("status")).toContainText("That task no longer exists");
+    await expect(page.getByRole("link", { name: "Two tabs", exact: true })).toHaveCount(0);
+  });
+});
+
+test.describe("checking forms in the browser", () => {
+  test("the form schemas load only once a form is used, then check before anything is sent", async ({ page }) => {
+    const scripts: string[] = [];
+    const posts: string[] = [];
+    page.on("request", (request) => {
+      if (request.resourceType() === "script") scripts.push(request.url());
+      if (request.method() === "POST") posts.push(request.url());
+    });
+    await page.goto("/sign-in");
+    await page.waitForLoadState("networkidle");
+    const atLoad = scripts.length;
+
+    await page.getByLabel("Email").focus();
+    await expect.poll(() => scripts.length).toBeGreaterThan(atLoad);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByText("Enter your email address")).toBeVisible();
+    await expect(page.getByLabel("Email")).toBeFocused();
+    expect(posts).toEqual([]);
+  });
+
+  test("a submit made before the schema arrives waits for it, and is checked", async ({ page }) => {
+    await page.goto("/sign-in");
+    await page.waitForLoadState("networkidle");
+    const posts: string[] = [];
+    page.on("request", (request) => request.method() === "POST" && posts.push(request.url()));
+    // From now on scripts are slow: the schema is still on its way when the button is pressed.
+    await page.route(/\/assets\/.*\.js$/, async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      await route.continue();
+    });
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByText("Enter your email address")).toBeVisible();
+    expect(posts).toEqual([]);
+
+    // A valid form held the same way is sent once the schema has checked it.
+    await page.getByLabel("Email").fill(`nobody-${Date.now()}@example.com`);
+    await page.getByLabel("Password").fill("not the password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByRole("alert")).toHaveText("That email and password do not match an account. Check them and try again.");
+    expect(posts).toHaveLength(1);
+  });
+});
