@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { and, asc, count, desc, eq, ilike, isNotNull, isNull, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, ilike, isNotNull, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import { db } from "~/db.server";
-import { task, taskTag, type TaskRow } from "~/db/schema";
+import { task, taskCount, taskTag, type TaskRow } from "~/db/schema";
 import {
   DEFAULT_ORDER,
   isCalendarDate,
@@ -198,17 +198,19 @@ function toPage(rows: TaskRow[], limit: number, sort: Sort, order: "asc" | "desc
 }
 
 export async function countTasks(userId: string): Promise<{ total: number; active: number; completed: number }> {
-  const [row] = await db
-    .select({
-      total: count(),
-      completed: sql<number>`count(*) filter (where ${task.completed})`.mapWith(Number),
-    })
-    .from(task)
-    .where(eq(task.userId, userId));
-  const total = Number(row?.total ?? 0);
-  const completed = Number(row?.completed ?? 0);
+  const [row] = await countsOf.execute({ userId });
+  const total = row?.total ?? 0;
+  const completed = row?.completed ?? 0;
   return { total, completed, active: total - completed };
 }
+
+// task_count is kept by triggers in the database (drizzle/0002_task_count.sql); a user
+// without tasks has no row.
+const countsOf = db
+  .select({ total: taskCount.total, completed: taskCount.completed })
+  .from(taskCount)
+  .where(eq(taskCount.userId, sql.placeholder("userId")))
+  .prepare("task_counts_of_user");
 
 /** Every tag the user has used, for the tag filter. */
 export async function listTags(userId: string): Promise<string[]> {

@@ -14,6 +14,8 @@ export type Domain = typeof import("~/tasks.server") & {
   deleteUser: (id: string) => Promise<void>;
   /** The trigger-kept task_tag rows of a user, as {tag: tasks}. */
   tagCounts: (userId: string) => Promise<Record<string, number>>;
+  /** How many task_count rows a user has (none once the account is gone). */
+  countRows: (userId: string) => Promise<number>;
   close: () => Promise<void>;
 };
 
@@ -47,6 +49,7 @@ export async function loadDomain(backend: BackendName): Promise<Domain> {
       const rows = await dbModule.db.select().from(schema.taskTag).where(eq(schema.taskTag.userId, userId));
       return Object.fromEntries(rows.map((r) => [r.tag, r.tasks]));
     },
+    countRows: async (userId) => (await dbModule.db.select().from(schema.taskCount).where(eq(schema.taskCount.userId, userId))).length,
     close: async () => {
       await dbModule.closeDb();
       delete (globalThis as { __tasklaneDb?: unknown }).__tasklaneDb;

@@ -241,6 +241,51 @@ describe.each(backends)("task domain on %s", (backend) => {
     });
   });
 
+  describe("the counts (kept in task_count by database triggers)", () => {
+    /** What the counts must be: counted from the task rows themselves. */
+    async function counted(user: string) {
+      const tasks = (await d.listTasks(user, { ...query(), limit: 100 })).tasks;
+      const completed = tasks.filter((t) => t.completed).length;
+      return { total: tasks.length, completed, active: tasks.length - completed };
+    }
+
+    it("follows creates, toggles, edits, replaces, deletes and bulk changes", async () => {
+      const user = await d.addUser("Counter");
+      expect(await d.countTasks(user)).toEqual({ total: 0, active: 0, completed: 0 });
+      const a = await d.createTask(user, input({ title: "A" }));
+      const b = await d.createTask(user, input({ title: "B", completed: true }));
+      expect(await d.countTasks(user)).toEqual({ total: 2, active: 1, completed: 1 });
+      await d.setCompleted(user, a.id, true);
+      await d.updateTask(user, b.id, { completed: false, title: "B open" });
+      expect(await d.countTasks(user)).toEqual({ total: 2, active: 1, completed: 1 });
+      await d.replaceTask(user, b.id, input({ title: "B again", completed: true }));
+      expect(await d.countTasks(user)).toEqual({ total: 2, active: 0, completed: 2 });
+      await d.createTask(user, input({ title: "C" }));
+      await d.deleteTask(user, a.id);
+      expect(await d.countTasks(user)).toEqual(await counted(user));
+      await d.completeAll(user);
+      expect(await d.countTasks(user)).toEqual({ total: 2, active: 0, completed: 2 });
+      await d.clearCompleted(user);
+      expect(await d.countTasks(user)).toEqual({ total: 0, active: 0, completed: 0 });
+      expect(await d.countTasks(other)).toEqual(await counted(other));
+    });
+
+    it("stays exact under concurrent writes, and goes with the account", async () => {
+      const user = await d.addUser("Busy counter");
+      const made = await Promise.all(Array.from({ length: 30 }, (_, i) => d.createTask(user, input({ title: `T${i}`, recurrence: i % 5 ? null : "daily", dueDate: TODAY }))));
+      await Promise.all([
+        ...made.slice(0, 10).map((t) => d.deleteTask(user, t.id)),
+        ...made.slice(10, 20).map((t) => d.setCompleted(user, t.id, true)),
+        ...Array.from({ length: 10 }, (_, i) => d.createTask(user, input({ title: `U${i}` }))),
+        d.completeAll(user),
+      ]);
+      expect(await d.countTasks(user)).toEqual(await counted(user));
+      await d.deleteUser(user);
+      expect(await d.countTasks(user)).toEqual({ total: 0, active: 0, completed: 0 });
+      expect(await d.countRows(user)).toBe(0);
+    });
+  });
+
   describe("recurring tasks", () => {
     it("computes next dates, including month ends and leap years", () => {
       expect(d.nextDueDate("2026-11-24", "daily")).toBe("2026-11-25");
