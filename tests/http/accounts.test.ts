@@ -347,6 +347,25 @@ describe.each(backends)("accounts over HTTP (%s)", (backend) => {
       expect((await client.get("/settings")).status).toBe(200);
     });
 
+    it("extends a session a day after its last refresh, as Better Auth does, and only then", async () => {
+      const { client } = await signUp(server);
+      const token = client.sessionToken()!;
+      secrets.add(token);
+      const hoursLeft = async () =>
+        (await server.sql<{ hours: number }>(`select round(extract(epoch from expires_at - now()) / 3600)::int as hours from session where token = $1`, [token]))[0]!.hours;
+      expect(await hoursLeft()).toBe(7 * 24);
+      // Refreshed less than a day ago: pages read the session without writing it.
+      await server.sql(`update session set expires_at = now() + interval '6 days 12 hours' where token = $1`, [token]);
+      expect((await client.get("/settings")).status).toBe(200);
+      expect(await hoursLeft()).toBe(6 * 24 + 12);
+      // Last refreshed two days ago: the next page extends it to a full week.
+      await server.sql(`update session set expires_at = now() + interval '5 days' where token = $1`, [token]);
+      expect(await hoursLeft()).toBe(5 * 24);
+      expect((await client.get("/settings")).status).toBe(200);
+      expect(await hoursLeft()).toBe(7 * 24);
+      expect((await client.get("/tasks")).status).toBe(200);
+    });
+
     it("signs out by POST only, ending the session on the server", async () => {
       const { client } = await signUp(server);
       remember(client);
