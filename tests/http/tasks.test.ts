@@ -159,5 +159,22 @@ describe.each(backends)("task pages over HTTP (%s)", (backend) => {
       expect(still).not.toContain("Bob was here");
       expect(await pageText(await bob.get("/tasks"))).not.toContain(task.title);
     });
+
+    it("pages asked for at the same time each render their own user's tasks", async () => {
+      // Renders queue for a slot (app/entry.server.tsx); none may get another's page.
+      const mine = { alice: await createTask(alice, { title: "Alice at once" }), bob: await createTask(bob, { title: "Bob at once" }) };
+      const pages = await Promise.all(
+        Array.from({ length: 24 }, async (_, i) => {
+          const who = i % 2 ? "bob" : "alice";
+          const res = await (who === "bob" ? bob : alice).get("/tasks?q=at%20once");
+          return { who, status: res.status, text: await pageText(res) };
+        }),
+      );
+      for (const { who, status, text } of pages) {
+        expect(status).toBe(200);
+        expect(text).toContain(mine[who as "alice" | "bob"].title);
+        expect(text).not.toContain(mine[who === "bob" ? "alice" : "bob"].title);
+      }
+    });
   });
 });
