@@ -55,7 +55,8 @@ if (argv.help) {
   --warmup S            seconds of warm-up before each measurement (default 1; 2 in round 1)
   --connections LIST    connection counts (default 1,32)
   --scenarios LIST      subset of: ${"api-list,api-create,api-toggle,html-50,html-10k,sign-in"}
-  --servers LIST        subset of: tasklane-pg,tasklane-pglite,reference
+  --servers LIST        subset of: tasklane-pg,tasklane-pglite,reference (default),
+                        and remix-serve (opt-in: the same build under remix-serve)
   --no-build            use the existing build/ (default: npx remix vite:build first)
   --no-lighthouse       skip Lighthouse
   --lighthouse-preset   mobile (Lighthouse default) or desktop
@@ -69,7 +70,8 @@ if (argv.help) {
   --keep                keep the temporary directory (server logs) and the database
 
 Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test): a
-Postgres where the bench may create and drop its own database tasklane_bench_<random>.`);
+Postgres where the bench may create and drop its own database tasklane_bench_<random>.
+BENCH_NODE_ARGS: extra node flags for the Tasklane servers (e.g. "--max-old-space-size=128").`);
   process.exit(0);
 }
 
@@ -334,7 +336,8 @@ async function startTasklane(id, kind) {
     DATA_DIR: dataDir,
     ...(kind === "postgres" ? { DATABASE_URL: benchDb.url } : {}),
   });
-  const nodeArgs = [];
+  // Node/V8 flags to try on the Tasklane servers, e.g. BENCH_NODE_ARGS="--max-semi-space-size=8".
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
   if (profileScenario && id === "tasklane-pg") {
     fs.mkdirSync(path.join(benchDir, "results", "profiles"), { recursive: true });
     nodeArgs.push("--cpu-prof", `--cpu-prof-dir=${path.join(benchDir, "results", "profiles")}`);
@@ -485,6 +488,25 @@ async function startReference() {
   if (response.status !== 200 || body.tasks?.length !== 50) throw new Error(`reference: GET /api/tasks → ${response.status}`);
 }
 
+/**
+ * The same build under remix-serve (what DESIGN.md names for `npm start`), on tasklane-pg's
+ * database, users and tokens (same secret and base URL, like a second instance behind one
+ * address): the before of the switch to server.mjs, in the same run. Opt-in: --servers.
+ */
+async function startRemixServe() {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const pg = servers["tasklane-pg"];
+  const env = tasklaneEnv({ PORT: String(port), BETTER_AUTH_URL: pg.base, BETTER_AUTH_SECRET: pg.secret, DATA_DIR: path.join(tmp, "remix-serve-data"), DATABASE_URL: benchDb.url, NODE_ENV: "production" });
+  const cli = path.join(root, "node_modules", "@remix-run", "serve", "dist", "cli.js");
+  const child = startNode("remix-serve", [cli, "build/server/index.js"], env);
+  await waitHealthy(child, base);
+  servers["remix-serve"] = { id: "remix-serve", kind: "postgres", port, base, child, users: pg.users, writerTasks: pg.writerTasks, apiWorks: true };
+  const response = await fetch(`${base}/api/tasks`, { headers: { authorization: `Bearer ${pg.users.reader50.jwt}` } });
+  const body = await response.json().catch(() => ({}));
+  if (response.status !== 200 || body.tasks?.length !== 50) throw new Error(`remix-serve: GET /api/tasks → ${response.status}`);
+}
+
 // ---- scenarios --------------------------------------------------------------------------------
 
 const json = (server, role) => ({ authorization: `Bearer ${server.users[role].jwt}`, "content-type": "application/json", "accept-encoding": ACCEPT_ENCODING });
@@ -493,7 +515,7 @@ const SCENARIOS = [
   {
     id: "api-list",
     label: "GET /api/tasks (JWT, 50 tasks)",
-    servers: ["tasklane-pg", "tasklane-pglite", "reference"],
+    servers: ["tasklane-pg", "tasklane-pglite", "remix-serve", "reference"],
     needsApi: true,
     spec: (s) => ({ url: `${s.base}/api/tasks`, headers: { authorization: `Bearer ${s.users.reader50.jwt}`, "accept-encoding": ACCEPT_ENCODING }, expect: [200] }),
   },
@@ -514,7 +536,7 @@ const SCENARIOS = [
   {
     id: "html-50",
     label: "GET /tasks HTML (50 tasks)",
-    servers: ["tasklane-pg", "tasklane-pglite"],
+    servers: ["tasklane-pg", "tasklane-pglite", "remix-serve"],
     spec: (s) => ({ url: `${s.base}/tasks`, headers: { cookie: s.users.reader50.cookie, accept: "text/html", "accept-encoding": ACCEPT_ENCODING }, expect: [200] }),
   },
   {
@@ -848,7 +870,7 @@ for (const name of [...(argv.scenarios?.split(",") ?? []), ...(profileScenario ?
   if (!SCENARIOS.some((s) => s.id === name)) fail(`unknown scenario "${name}"; known: ${SCENARIOS.map((s) => s.id).join(", ")}`);
 }
 for (const name of argv.servers?.split(",") ?? []) {
-  if (!["tasklane-pg", "tasklane-pglite", "reference"].includes(name)) fail(`unknown server "${name}"; known: tasklane-pg, tasklane-pglite, reference`);
+  if (!["tasklane-pg", "tasklane-pglite", "reference", "remix-serve"].includes(name)) fail(`unknown server "${name}"; known: tasklane-pg, tasklane-pglite, reference, remix-serve`);
 }
 
 async function main() {
@@ -888,8 +910,9 @@ async function main() {
   if (!available.postgres) {
     wantServers.delete("tasklane-pg");
     wantServers.delete("reference");
+    wantServers.delete("remix-serve");
   }
-  if (wantServers.has("reference")) wantServers.add("tasklane-pg"); // the reference verifies its tokens
+  if (wantServers.has("reference") || wantServers.has("remix-serve")) wantServers.add("tasklane-pg"); // they use its users and tokens
 
   const probes = {};
   for (const [id, kind] of [["tasklane-pg", "postgres"], ["tasklane-pglite", "pglite"]]) {
@@ -899,6 +922,10 @@ async function main() {
     log(`${id}: listening at ${server.base} after ${(server.startMs / 1000).toFixed(1)} s`);
     await seed(server);
     probes[id] = await probe(server);
+  }
+  if (wantServers.has("remix-serve")) {
+    await startRemixServe();
+    log(`remix-serve: listening at ${servers["remix-serve"].base}`);
   }
   if (wantServers.has("reference")) {
     await startReference();
