@@ -103,6 +103,26 @@ app.use((req, res, next) => {
   }).send(refusedPage);
 });
 
+// Forms and /api/auth/* bodies are a few KiB, but Remix and Better Auth would buffer a body
+// of any size in memory. Refuse a larger one (413), or one that does not declare its length
+// (411; browsers always declare it, so Content-Length bounds what Node will read).
+const MAX_FORM_BYTES = 64 * 1024;
+app.use(async (req, res, next) => {
+  const chunked = req.headers["transfer-encoding"] !== undefined;
+  const length = req.headers["content-length"];
+  if (!chunked && (length === undefined || Number(length) <= MAX_FORM_BYTES)) return next();
+  const [status, title, detail] = chunked
+    ? [411, "Length Required", "Send the form with a Content-Length."]
+    : [413, "Content Too Large", `Tasklane accepts forms of up to ${MAX_FORM_BYTES / 1024} KiB.`];
+  await dropUnreadBody(req);
+  res.setHeader("Connection", "close");
+  res.setHeader("Cache-Control", "no-store");
+  if (req.path.startsWith("/api/")) return sendProblem(res, status, title, detail);
+  res.status(status).type("text/html").send(
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light dark"><title>${title} · Tasklane</title></head><body><main><h1>${title}</h1><p>${detail} Nothing was changed.</p><p><a href="/">Go to Tasklane</a></p></main></body></html>`,
+  );
+});
+
 // Same shape and exact Content-Type as the API's own problems (Express's res.type would
 // add a charset).
 function sendProblem(res, status, title, detail) {
