@@ -76,7 +76,16 @@ const publicFiles = new Set(readdirSync(clientDir).filter((name) => name !== "as
 const serveStatic = express.static(clientDir, { maxAge: "1h", index: false });
 app.use((req, res, next) => (publicFiles.has(req.path) ? serveStatic(req, res, next) : next()));
 
-const refusedPage = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light dark"><title>Request refused · Tasklane</title></head><body><main><h1>Request refused</h1><p>This form was sent from another site, so Tasklane did not act on it. Nothing was changed.</p><p><a href="/">Go to Tasklane</a> and try again from there.</p></main></body></html>`;
+/** The short pages answered here, before the app runs; `text` is trusted markup. */
+function plainPage(title, text, link = `<a href="/">Go to Tasklane</a>`) {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light dark"><title>${title} · Tasklane</title></head><body><main><h1>${title}</h1><p>${text}</p><p>${link}</p></main></body></html>`;
+}
+
+const refusedPage = plainPage(
+  "Request refused",
+  "This form was sent from another site, so Tasklane did not act on it. Nothing was changed.",
+  `<a href="/">Go to Tasklane</a> and try again from there.`,
+);
 
 // A page form (or a fetcher's .data request) posted from another origin. Remix would
 // throw on it (a bare 500); answer with a clear 403 instead. Same-origin checks for requests without an Origin (Referer,
@@ -118,9 +127,7 @@ app.use(async (req, res, next) => {
   res.setHeader("Connection", "close");
   res.setHeader("Cache-Control", "no-store");
   if (req.path.startsWith("/api/")) return sendProblem(res, status, title, detail);
-  res.status(status).type("text/html").send(
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light dark"><title>${title} · Tasklane</title></head><body><main><h1>${title}</h1><p>${detail} Nothing was changed.</p><p><a href="/">Go to Tasklane</a></p></main></body></html>`,
-  );
+  res.status(status).type("text/html").send(plainPage(title, `${detail} Nothing was changed.`));
 });
 
 // Same shape and exact Content-Type as the API's own problems (Express's res.type would
@@ -141,9 +148,7 @@ app.use("/api", (req, res, next) => {
 // uses; Remix answers odd values of it with a 500. Refuse it plainly instead.
 app.use((req, res, next) => {
   if (!("_data" in req.query)) return next();
-  res.status(400).type("text/html").send(
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Bad Request · Tasklane</title></head><body><main><h1>Bad Request</h1><p>Tasklane could not read that address.</p><p><a href="/">Go to Tasklane</a></p></main></body></html>`,
-  );
+  res.status(400).type("text/html").send(plainPage("Bad Request", "Tasklane could not read that address."));
 });
 
 app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
@@ -158,7 +163,7 @@ app.use((error, req, res, _next) => {
   if (req.path.startsWith("/api/")) {
     sendProblem(res, status, title, "The request could not be read.");
   } else {
-    res.status(status).type("text/html").send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title} · Tasklane</title></head><body><main><h1>${title}</h1><p>Tasklane could not read that address.</p><p><a href="/">Go to Tasklane</a></p></main></body></html>`);
+    res.status(status).type("text/html").send(plainPage(title, "Tasklane could not read that address."));
   }
 });
 
@@ -190,7 +195,7 @@ function toFetchRequest(req) {
  * see EPIPE or a reset instead of the answer. Bounded, so an endless body cannot hold a socket.
  */
 function dropUnreadBody(req) {
-  if (req.complete || req.destroyed || req.method === "GET" || req.method === "HEAD") return;
+  if (req.complete || req.destroyed) return;
   return new Promise((resolve) => {
     let dropped = 0;
     const done = () => {
@@ -241,7 +246,7 @@ async function serveApi(req, res) {
   await dropUnreadBody(req);
   res.statusCode = response.status;
   for (const [name, value] of response.headers) res.setHeader(name, value);
-  if (!req.complete && req.method !== "GET" && req.method !== "HEAD") res.setHeader("Connection", "close");
+  if (!req.complete) res.setHeader("Connection", "close");
   setBaselineHeaders(res);
   let body = response.body ? Buffer.from(await response.arrayBuffer()) : null;
   if (body && body.length >= GZIP_MIN_BYTES) {

@@ -483,9 +483,14 @@ async function startReference() {
   await waitHealthy(child, base, 30_000);
   // Same users and tokens as tasklane-pg: it verifies that server's JWTs on its database.
   servers.reference = { id: "reference", kind: "reference", port, base, child, users: pg.users, rssIdleMb: rssMb(child.pid) };
-  const response = await fetch(`${base}/api/tasks`, { headers: { authorization: `Bearer ${pg.users.reader50.jwt}` } });
+  await expectTaskList("reference", base, pg.users.reader50.jwt);
+}
+
+/** Fails the run unless `GET /api/tasks` on that server lists the 50-task user's tasks. */
+async function expectTaskList(id, base, jwt) {
+  const response = await fetch(`${base}/api/tasks`, { headers: { authorization: `Bearer ${jwt}` } });
   const body = await response.json().catch(() => ({}));
-  if (response.status !== 200 || body.tasks?.length !== 50) throw new Error(`reference: GET /api/tasks → ${response.status}`);
+  if (response.status !== 200 || body.tasks?.length !== 50) throw new Error(`${id}: GET /api/tasks → ${response.status}`);
 }
 
 /**
@@ -502,9 +507,7 @@ async function startRemixServe() {
   const child = startNode("remix-serve", [cli, "build/server/index.js"], env);
   await waitHealthy(child, base);
   servers["remix-serve"] = { id: "remix-serve", kind: "postgres", port, base, child, users: pg.users, writerTasks: pg.writerTasks, apiWorks: true };
-  const response = await fetch(`${base}/api/tasks`, { headers: { authorization: `Bearer ${pg.users.reader50.jwt}` } });
-  const body = await response.json().catch(() => ({}));
-  if (response.status !== 200 || body.tasks?.length !== 50) throw new Error(`remix-serve: GET /api/tasks → ${response.status}`);
+  await expectTaskList("remix-serve", base, pg.users.reader50.jwt);
 }
 
 // ---- scenarios --------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import net from "node:net";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends, startServer, type TestServer } from "../helpers/server";
+import { chunkedBody } from "../helpers/client";
 import { apiUser, call, createTask, expectProblem, expectUnauthorized, type ApiUser } from "./api-client";
 
 const APP_ORIGIN = "https://app.example.com";
@@ -627,20 +628,7 @@ describe.each(backends.filter((b) => b === "postgres"))("task API without its da
 
 /** POSTs a 160 KiB JSON body in 16 KiB chunks with no Content-Length. */
 async function postStream(baseUrl: string, token: string): Promise<Response> {
-  const chunk = new TextEncoder().encode("x".repeat(16 * 1024));
-  let sent = 0;
-  const stream = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (sent === 0) controller.enqueue(new TextEncoder().encode('{"title":"stream","pad":"'));
-      if (sent >= 10) {
-        controller.enqueue(new TextEncoder().encode('"}'));
-        controller.close();
-        return;
-      }
-      sent++;
-      controller.enqueue(chunk);
-    },
-  });
+  const stream = chunkedBody('{"title":"stream","pad":"', 10, '"}');
   const res = await fetch(`${baseUrl}/api/tasks`, {
     method: "POST",
     headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },

@@ -117,3 +117,19 @@ export async function pageText(response: Response): Promise<string> {
     .replace(/&amp;/g, "&")
     .replace(/\s+/g, " ");
 }
+
+/**
+ * A body sent in chunks with no Content-Length (Transfer-Encoding: chunked): `head`, then
+ * `chunks` × 16 KiB of "x", then `tail`. Pass it to fetch with `duplex: "half"`.
+ */
+export function chunkedBody(head: string, chunks: number, tail = ""): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  const parts = [head, ...Array.from({ length: chunks }, () => "x".repeat(16 * 1024)), tail];
+  return new ReadableStream({
+    pull(controller) {
+      const next = parts.shift();
+      if (next === undefined) return controller.close();
+      controller.enqueue(encoder.encode(next));
+    },
+  });
+}
