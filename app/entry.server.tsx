@@ -1,8 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { PassThrough } from "node:stream";
 import type { EntryContext, HandleDataRequestFunction } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
-import { renderToPipeableStream } from "react-dom/server";
 import { apiNotFound, isApiPath } from "~/api.server";
 import { setSecurityHeaders } from "~/headers.server";
 
@@ -14,6 +12,7 @@ export { isApiPath } from "~/api-paths";
 import { concurrencyLimit } from "~/concurrency";
 import { log } from "~/log.server";
 import { NonceProvider } from "~/nonce";
+import { renderToBuffer } from "~/render.server";
 
 const ABORT_DELAY = 5_000;
 
@@ -32,40 +31,24 @@ export default function handleRequest(
   remixContext: EntryContext,
 ) {
   const nonce = randomBytes(16).toString("base64");
-  // The app has no Suspense boundaries or deferred data, so streaming would only cut the
-  // page into hundreds of small writes, each one a separate trip through gzip (the bench
-  // profile showed ~16% of a page's CPU there). Render the whole document, send it whole.
-  return renderSlots.run(() => new Promise<Response>((resolve, reject) => {
-    let settled = false;
-    const { pipe, abort } = renderToPipeableStream(
+  return renderSlots.run(async () => {
+    const html = await renderToBuffer(
       <NonceProvider value={nonce}>
         <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
       </NonceProvider>,
       {
         nonce,
-        onAllReady() {
-          const chunks: Buffer[] = [];
-          const body = new PassThrough();
-          body.on("data", (chunk: Buffer) => chunks.push(chunk));
-          body.on("end", () => {
-            settled = true;
-            responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-            setSecurityHeaders(responseHeaders, nonce);
-            resolve(new Response(Buffer.concat(chunks), { headers: responseHeaders, status: responseStatusCode }));
-          });
-          pipe(body);
-        },
-        onShellError(error: unknown) {
-          if (!settled) reject(error);
-        },
-        onError(error: unknown) {
+        timeoutMs: ABORT_DELAY,
+        onError(error) {
           responseStatusCode = 500;
           log.error("render.failed", { message: (error as Error)?.message });
         },
       },
     );
-    setTimeout(abort, ABORT_DELAY);
-  }));
+    responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+    setSecurityHeaders(responseHeaders, nonce);
+    return new Response(html, { headers: responseHeaders, status: responseStatusCode });
+  });
 }
 
 export const handleDataRequest: HandleDataRequestFunction = (response, { request }) => {
