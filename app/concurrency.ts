@@ -18,5 +18,8 @@ export function concurrencyLimit(limit: number) {
     get waiting() {
       return waiting.length;
     },
+    get running() {
+      return running;
+    },
   };
 }
