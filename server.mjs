@@ -12,6 +12,7 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import url from "node:url";
 import { promisify } from "node:util";
+import v8 from "node:v8";
 import zlib from "node:zlib";
 import { createRequestHandler } from "@remix-run/express";
 import compression from "compression";
@@ -19,6 +20,15 @@ import express from "express";
 import pino from "pino";
 
 process.env.NODE_ENV ??= "production";
+// On a machine with gigabytes free, V8 lets the old generation grow to up to 4x what survived
+// the last full GC before it collects again. Under load that room fills with the garbage of
+// requests that outlived two scavenges: GET /tasks at 32 connections peaked at ~280 MB RSS.
+// Letting it at most double held the peak under 200 MB with no loss of pages per second
+// (bench). Read at every GC, so setting it here takes effect; a value given on node's
+// command line wins.
+if (!process.execArgv.some((arg) => arg.startsWith("--heap-growing-percent"))) {
+  v8.setFlagsFromString("--heap-growing-percent=100");
+}
 const root = path.dirname(url.fileURLToPath(import.meta.url));
 const clientDir = path.join(root, "build/client");
 const build = await import(url.pathToFileURL(path.join(root, "build/server/index.js")).href);
