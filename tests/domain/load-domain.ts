@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { vi } from "vitest";
 import { createDatabase, type BackendName } from "../helpers/server";
 
@@ -16,6 +16,8 @@ export type Domain = typeof import("~/tasks.server") & {
   tagCounts: (userId: string) => Promise<Record<string, number>>;
   /** How many task_count rows a user has (none once the account is gone). */
   countRows: (userId: string) => Promise<number>;
+  /** A server setting, as `show` prints it. */
+  setting: (name: string) => Promise<string>;
   close: () => Promise<void>;
 };
 
@@ -48,6 +50,11 @@ export async function loadDomain(backend: BackendName): Promise<Domain> {
     tagCounts: async (userId) => {
       const rows = await dbModule.db.select().from(schema.taskTag).where(eq(schema.taskTag.userId, userId));
       return Object.fromEntries(rows.map((r) => [r.tag, r.tasks]));
+    },
+    setting: async (name) => {
+      // postgres.js returns the rows; PGlite returns { rows }.
+      const result = (await dbModule.db.execute(sql.raw(`show ${name}`))) as unknown as { rows?: Record<string, string>[] } & Record<string, string>[];
+      return String((result.rows ?? result)[0]?.[name]);
     },
     countRows: async (userId) => (await dbModule.db.select().from(schema.taskCount).where(eq(schema.taskCount.userId, userId))).length,
     close: async () => {

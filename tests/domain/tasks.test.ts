@@ -324,6 +324,18 @@ describe.each(backends)("task domain on %s", (backend) => {
   });
 });
 
+describe("the embedded database (PGlite)", () => {
+  it("runs with 16 MB of shared buffers, not Postgres's 128 MB", async () => {
+    // Its buffers live in PGlite's WASM memory, which never shrinks: they are the server's RSS.
+    const pglite = await loadDomain("pglite");
+    try {
+      expect(await pglite.setting("shared_buffers")).toBe("16MB");
+    } finally {
+      await pglite.close();
+    }
+  });
+});
+
 describe("task input validation", () => {
   const errors = (value: Record<string, unknown>) => {
     const r = taskInputSchema.safeParse(value);
