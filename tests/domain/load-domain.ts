@@ -16,7 +16,7 @@ export type Domain = typeof import("~/tasks.server") & {
   tagCounts: (userId: string) => Promise<Record<string, number>>;
   /** How many task_count rows a user has (none once the account is gone). */
   countRows: (userId: string) => Promise<number>;
-  /** A server setting, as `show` prints it. */
+  /** A server setting, as `show` prints it (`16MB`). */
   setting: (name: string) => Promise<string>;
   close: () => Promise<void>;
 };
@@ -52,9 +52,10 @@ export async function loadDomain(backend: BackendName): Promise<Domain> {
       return Object.fromEntries(rows.map((r) => [r.tag, r.tasks]));
     },
     setting: async (name) => {
+      const result = await dbModule.db.execute<{ value: string }>(sql`select current_setting(${name}) as value`);
       // postgres.js returns the rows; PGlite returns { rows }.
-      const result = (await dbModule.db.execute(sql.raw(`show ${name}`))) as unknown as { rows?: Record<string, string>[] } & Record<string, string>[];
-      return String((result.rows ?? result)[0]?.[name]);
+      const rows = "rows" in result ? (result.rows as { value: string }[]) : result;
+      return String(rows[0]?.value);
     },
     countRows: async (userId) => (await dbModule.db.select().from(schema.taskCount).where(eq(schema.taskCount.userId, userId))).length,
     close: async () => {
