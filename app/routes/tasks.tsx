@@ -11,6 +11,7 @@ import { requireSameSite } from "~/security.server";
 import { requireUser, rethrowDbUnavailable } from "~/session.server";
 import { handleTaskIntent } from "~/task-actions.server";
 import { countTasks, listTags, listTasks } from "~/tasks.server";
+import { pendingTasks } from "~/pending-tasks";
 import { parseListQuery, type ListQuery } from "~/tasks";
 import { userToday } from "~/today.server";
 import { readFormData } from "~/form-data.server";
@@ -56,11 +57,11 @@ export default function Tasks() {
   const listRef = useRef<HTMLUListElement>(null);
   const returnTo = location.pathname + location.search;
 
-  // Optimistic rows for creates still on their way to the server.
-  const pendingCreates = useFetchers()
-    .filter((f) => f.formData?.get("intent") === "create" && f.state === "submitting")
-    .map((f) => ({ key: f.key, title: String(f.formData?.get("title") ?? "").trim() }))
-    .filter((p) => p.title);
+  // Optimistic rows for creates still on their way, and a counter that already counts
+  // every create, toggle and delete in flight.
+  const pending = pendingTasks(useFetchers(), tasks);
+  const pendingCreates = pending.creates;
+  const activeLeft = Math.max(0, counts.active + pending.activeDelta);
 
   // After a delete, keep keyboard focus nearby instead of dropping it to <body>.
   const focusAfterDelete = (li: HTMLLIElement | null) => {
@@ -75,7 +76,7 @@ export default function Tasks() {
       <div className="page-head">
         <h1>Tasks</h1>
         <p className="counter" aria-live="polite">
-          <strong>{counts.active}</strong> left
+          <strong>{activeLeft}</strong> left
         </p>
       </div>
       <TaskCreateForm returnTo={returnTo} serverResult={createResult} />
@@ -84,7 +85,7 @@ export default function Tasks() {
         <div className="bulk actions">
           <Form method="post">
             <input type="hidden" name="returnTo" value={returnTo} />
-            <button type="submit" name="intent" value="complete-all" className="button small" disabled={counts.active === 0}>
+            <button type="submit" name="intent" value="complete-all" className="button small" disabled={activeLeft === 0}>
               Mark all complete
             </button>
           </Form>

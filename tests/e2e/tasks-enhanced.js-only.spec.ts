@@ -48,7 +48,42 @@ test.describe("optimistic updates", () => {
     const release = await holdDataRequests(page);
     await page.getByRole("button", { name: "Mark as done: Quick toggle" }).click();
     await expect(page.getByRole("button", { name: "Mark as not done: Quick toggle" })).toHaveAttribute("aria-pressed", "true");
+    await expect(page.locator(".counter")).toHaveText("0 left");
     await release();
+    await expect(page.locator(".counter")).toHaveText("0 left");
+  });
+
+  test("the counter already counts a create, a toggle and a delete still on their way", async ({ page }) => {
+    await signUp(page);
+    await page.getByLabel("Title").fill("One");
+    await page.getByRole("button", { name: "Add task" }).click();
+    await expect(page.getByRole("link", { name: "One", exact: true })).toBeVisible();
+    await expect(page.locator(".counter")).toHaveText("1 left");
+
+    let release = await holdDataRequests(page);
+    await page.getByLabel("Title").fill("Two");
+    await page.getByRole("button", { name: "Add task" }).click();
+    await expect(page.locator(".counter")).toHaveText("2 left");
+    await release();
+    await expect(page.getByRole("link", { name: "Two", exact: true })).toBeVisible();
+    await expect(page.locator("li.task.pending")).toHaveCount(0);
+    await expect(page.locator(".counter")).toHaveText("2 left");
+
+    release = await holdDataRequests(page);
+    await page.getByRole("button", { name: "Mark as done: One" }).click();
+    await expect(page.locator(".counter")).toHaveText("1 left");
+    await release();
+    await expect(page.getByRole("status")).toContainText("Completed “One”");
+    await expect(page.locator(".counter")).toHaveText("1 left");
+
+    release = await holdDataRequests(page);
+    page.once("dialog", (dialog) => dialog.accept());
+    await page.getByRole("button", { name: "Delete: Two" }).click();
+    await expect(page.locator(".counter")).toHaveText("0 left");
+    await release();
+    await expect(page.getByRole("status")).toContainText("Task deleted");
+    await expect(page.locator(".counter")).toHaveText("0 left");
+    await page.reload();
     await expect(page.locator(".counter")).toHaveText("0 left");
   });
 

@@ -1,0 +1,53 @@
+import type { Task } from "~/task-constants";
+
+/** What /tasks needs of a Remix fetcher (the shape of `useFetchers()` items). */
+export type PendingFetcher = {
+  key: string;
+  state: "idle" | "submitting" | "loading";
+  formData?: FormData;
+  data?: unknown;
+};
+
+export type PendingTasks = {
+  /** New tasks on their way to the server, shown as "Saving…" rows. */
+  creates: { key: string; title: string }[];
+  /** How the "N left" counter moves once the requests in flight land. */
+  activeDelta: number;
+};
+
+/**
+ * The list's optimistic state, worked out from the fetchers in flight. Each change is
+ * compared with the loader's current data, not assumed: once a revalidation has brought
+ * the server's answer (or another tab's), the change no longer counts, so nothing is
+ * counted twice and a failed request rolls back as soon as its fetcher drops its form data.
+ */
+export function pendingTasks(fetchers: PendingFetcher[], tasks: Pick<Task, "id" | "completed" | "recurrence">[]): PendingTasks {
+  const byId = new Map(tasks.map((task) => [task.id, task]));
+  const creates: PendingTasks["creates"] = [];
+  // Whether each task a request touches will still count as left once the requests land.
+  // A delete wins over a toggle of the same task, whichever was sent first.
+  const activeAfter = new Map<string, boolean>();
+  const deleted = new Set<string>();
+  for (const fetcher of fetchers) {
+    const form = fetcher.formData;
+    if (fetcher.state === "idle" || !form) continue;
+    const intent = form.get("intent");
+    if (intent === "create") {
+      // While the list revalidates ("loading") the answer is already here: a refusal is
+      // not a task, and a task the new list already shows is not pending any more.
+      const answer = fetcher.data as { ok?: boolean; task?: { id: string } } | undefined;
+      const title = String(form.get("title") ?? "").trim();
+      if (title && answer?.ok !== false && !(answer?.task && byId.has(answer.task.id))) creates.push({ key: fetcher.key, title });
+      continue;
+    }
+    const task = byId.get(String(form.get("id")));
+    if (!task) continue;
+    if (intent === "delete") deleted.add(task.id);
+    // Completing a repeating task schedules its next one: still as many left.
+    if (intent === "toggle") activeAfter.set(task.id, form.get("completed") !== "true" || task.recurrence !== null);
+  }
+  for (const id of deleted) activeAfter.set(id, false);
+  let activeDelta = creates.length;
+  for (const [id, active] of activeAfter) activeDelta += Number(active) - Number(!byId.get(id)!.completed);
+  return { creates, activeDelta };
+}

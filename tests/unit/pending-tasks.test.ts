@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { pendingTasks, type PendingFetcher } from "~/pending-tasks";
+
+const open = { id: "a", completed: false, recurrence: null };
+const done = { id: "b", completed: true, recurrence: null };
+const repeating = { id: "r", completed: false, recurrence: "daily" as const };
+const list = [open, done, repeating];
+
+function fetcher(fields: Record<string, string>, state: PendingFetcher["state"] = "submitting", data?: unknown): PendingFetcher {
+  const formData = new FormData();
+  for (const [name, value] of Object.entries(fields)) formData.set(name, value);
+  return { key: Math.random().toString(36), state, formData, data };
+}
+
+describe("the optimistic counter and rows on /tasks", () => {
+  it("counts nothing when no request is in flight", () => {
+    expect(pendingTasks([], list)).toEqual({ creates: [], activeDelta: 0 });
+    expect(pendingTasks([{ key: "k", state: "idle" }], list)).toEqual({ creates: [], activeDelta: 0 });
+  });
+
+  it("a toggle moves the counter the way it asks, once", () => {
+    expect(pendingTasks([fetcher({ intent: "toggle", id: "a", completed: "true" })], list).activeDelta).toBe(-1);
+    expect(pendingTasks([fetcher({ intent: "toggle", id: "b", completed: "false" })], list).activeDelta).toBe(1);
+  });
+
+  it("a toggle the loader already shows (the revalidation landed) no longer counts", () => {
+    expect(pendingTasks([fetcher({ intent: "toggle", id: "b", completed: "true" }, "loading")], list).activeDelta).toBe(0);
+  });
+
+  it("completing a repeating task leaves the count alone: its next one is scheduled", () => {
+    expect(pendingTasks([fetcher({ intent: "toggle", id: "r", completed: "true" })], list).activeDelta).toBe(0);
+  });
+
+  it("deleting an open task counts down; deleting a completed one does not", () => {
+    expect(pendingTasks([fetcher({ intent: "delete", id: "a" })], list).activeDelta).toBe(-1);
+    expect(pendingTasks([fetcher({ intent: "delete", id: "b" })], list).activeDelta).toBe(0);
+  });
+
+  it("a task not in the list (another tab deleted it) counts nothing", () => {
+    expect(pendingTasks([fetcher({ intent: "toggle", id: "gone", completed: "true" })], list).activeDelta).toBe(0);
+  });
+
+  it("a create shows a saving row and counts up until the list shows the real task", () => {
+    const sending = fetcher({ intent: "create", title: "  Milk " });
+    expect(pendingTasks([sending], list)).toEqual({ creates: [{ key: sending.key, title: "Milk" }], activeDelta: 1 });
+    // The action answered and the list is revalidating: still pending, no gap in the list.
+    const revalidating = fetcher({ intent: "create", title: "Milk" }, "loading", { ok: true, task: { id: "new" } });
+    expect(pendingTasks([revalidating], list).creates).toHaveLength(1);
+    expect(pendingTasks([revalidating], [...list, { id: "new", completed: false, recurrence: null }])).toEqual({ creates: [], activeDelta: 0 });
+  });
+
+  it("a refused or empty create is not a task", () => {
+    expect(pendingTasks([fetcher({ intent: "create", title: "x" }, "loading", { ok: false })], list)).toEqual({ creates: [], activeDelta: 0 });
+    expect(pendingTasks([fetcher({ intent: "create", title: "   " })], list)).toEqual({ creates: [], activeDelta: 0 });
+  });
+
+  it("a task toggled and then deleted while both are in flight counts once", () => {
+    const fetchers = [fetcher({ intent: "toggle", id: "a", completed: "true" }), fetcher({ intent: "delete", id: "a" })];
+    expect(pendingTasks(fetchers, list).activeDelta).toBe(-1);
+    expect(pendingTasks(fetchers.reverse(), list).activeDelta).toBe(-1);
+  });
+
+  it("adds up several requests in flight", () => {
+    const fetchers = [
+      fetcher({ intent: "toggle", id: "a", completed: "true" }),
+      fetcher({ intent: "toggle", id: "b", completed: "false" }),
+      fetcher({ intent: "delete", id: "r" }),
+      fetcher({ intent: "create", title: "New" }),
+    ];
+    // -1 (a done) +1 (b reopened) -1 (r deleted) +1 (New)
+    expect(pendingTasks(fetchers, list).activeDelta).toBe(0);
+  });
+});
