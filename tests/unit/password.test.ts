@@ -1,13 +1,21 @@
 import { hashPassword as betterAuthScrypt } from "better-auth/crypto";
 import { describe, expect, it } from "vitest";
-import { hashing, hashPassword, verifyPassword } from "~/password.server";
+import { hash } from "@node-rs/argon2";
+import { ARGON2_OPTIONS, hashing, hashPassword, verifyPassword } from "~/password.server";
 
 describe("password hashing", () => {
-  it("hashes with argon2id at OWASP's minimum (m=19 MiB, t=2, p=1)", async () => {
+  it("hashes with argon2id at one of OWASP's minimum settings (m=9 MiB, t=4, p=1)", async () => {
     const stored = await hashPassword("correct horse battery");
-    expect(stored).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect(stored).toMatch(/^\$argon2id\$v=19\$m=9216,t=4,p=1\$/);
     expect(await verifyPassword({ hash: stored, password: "correct horse battery" })).toBe(true);
     expect(await verifyPassword({ hash: stored, password: "wrong horse battery" })).toBe(false);
+  });
+
+  it("still verifies hashes made with the earlier setting (m=19 MiB, t=2)", async () => {
+    const earlier = await hash("an earlier password", { ...ARGON2_OPTIONS, memoryCost: 19 * 1024, timeCost: 2 });
+    expect(earlier).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect(await verifyPassword({ hash: earlier, password: "an earlier password" })).toBe(true);
+    expect(await verifyPassword({ hash: earlier, password: "not it" })).toBe(false);
   });
 
   it("salts every hash", async () => {
