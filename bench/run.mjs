@@ -336,8 +336,9 @@ async function startTasklane(id, kind) {
     DATA_DIR: dataDir,
     ...(kind === "postgres" ? { DATABASE_URL: benchDb.url } : {}),
   });
-  // Node/V8 flags to try on the Tasklane servers, e.g. BENCH_NODE_ARGS="--max-semi-space-size=8".
-  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  // The node flags `npm start` runs server.mjs with, then any to try on top, e.g.
+  // BENCH_NODE_ARGS="--max-old-space-size=128" (a flag given twice: the later one wins).
+  const nodeArgs = [...startScriptNodeArgs(), ...(process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean)];
   if (profileScenario && id === "tasklane-pg") {
     fs.mkdirSync(path.join(benchDir, "results", "profiles"), { recursive: true });
     nodeArgs.push("--cpu-prof", `--cpu-prof-dir=${path.join(benchDir, "results", "profiles")}`);
@@ -437,6 +438,14 @@ async function seed(server) {
   server.signinUsed = 0;
   server.rssIdleMb = rssMb(server.child.pid);
   log(`${server.id}: seeded users with ${users.reader50.tasks}, ${users.reader10k.tasks} and ${users.writer.tasks} tasks, ${opts.signinUsers} sign-in accounts`);
+}
+
+/** The flags between `node` and `server.mjs` in package.json's start script: the bench measures the server `npm start` runs. */
+function startScriptNodeArgs() {
+  const start = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).scripts?.start ?? "";
+  const match = /\bnode((?:\s+--[\w-]+(?:=\S+)?)*)\s+server\.mjs\b/.exec(start);
+  if (!match) fail(`package.json's start script does not run "node [flags] server.mjs", so the bench cannot run what it runs: ${start}`);
+  return match[1].split(/\s+/).filter(Boolean);
 }
 
 /** One request of each scenario, so a broken scenario fails loudly before any timing. */
