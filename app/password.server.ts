@@ -4,8 +4,8 @@ import { verifyPassword as verifyBetterAuthScrypt } from "better-auth/crypto";
 import { concurrencyLimit } from "~/concurrency";
 
 // argon2id at one of OWASP's minimum settings: 9 MiB of memory, 4 iterations, 1 lane.
-// OWASP lists five settings of equal strength (19 MiB × 2 down to 7 MiB × 5) that trade
-// memory for iterations. This one holds half the memory of 19 MiB × 2 for the same CPU
+// OWASP lists five settings of equal strength (46 MiB × 1 down to 7 MiB × 5) that trade
+// memory for iterations. This one holds half the memory of 19 MiB × 2 for less CPU
 // (~6.6 vs ~8.5 ms a hash here): two hashes at once were 38 MiB of the server's RSS under
 // a burst of sign-ins. Hashes made with other settings still verify (they carry their
 // own). Better Auth's default (scrypt N=2^14, r=16) is below OWASP's scrypt minimum.

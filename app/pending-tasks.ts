@@ -21,13 +21,15 @@ export type PendingTasks = {
  * the server's answer (or another tab's), the change no longer counts, so nothing is
  * counted twice and a failed request rolls back as soon as its fetcher drops its form data.
  */
-export function pendingTasks(fetchers: PendingFetcher[], tasks: Pick<Task, "id" | "completed" | "recurrence">[]): PendingTasks {
+type ListedTask = Pick<Task, "id" | "completed" | "recurrence">;
+
+export function pendingTasks(fetchers: PendingFetcher[], tasks: ListedTask[]): PendingTasks {
   const byId = new Map(tasks.map((task) => [task.id, task]));
   const creates: PendingTasks["creates"] = [];
   // Whether each task a request touches will still count as left once the requests land.
   // A delete wins over a toggle of the same task, whichever was sent first.
-  const activeAfter = new Map<string, boolean>();
-  const deleted = new Set<string>();
+  const activeAfter = new Map<ListedTask, boolean>();
+  const deleted = new Set<ListedTask>();
   for (const fetcher of fetchers) {
     const form = fetcher.formData;
     if (fetcher.state === "idle" || !form) continue;
@@ -42,12 +44,12 @@ export function pendingTasks(fetchers: PendingFetcher[], tasks: Pick<Task, "id" 
     }
     const task = byId.get(String(form.get("id")));
     if (!task) continue;
-    if (intent === "delete") deleted.add(task.id);
+    if (intent === "delete") deleted.add(task);
     // Completing a repeating task schedules its next one: still as many left.
-    if (intent === "toggle") activeAfter.set(task.id, form.get("completed") !== "true" || task.recurrence !== null);
+    if (intent === "toggle") activeAfter.set(task, form.get("completed") !== "true" || task.recurrence !== null);
   }
-  for (const id of deleted) activeAfter.set(id, false);
+  for (const task of deleted) activeAfter.set(task, false);
   let activeDelta = creates.length;
-  for (const [id, active] of activeAfter) activeDelta += Number(active) - Number(!byId.get(id)!.completed);
+  for (const [task, active] of activeAfter) activeDelta += Number(active) - Number(!task.completed);
   return { creates, activeDelta };
 }

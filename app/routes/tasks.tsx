@@ -59,9 +59,8 @@ export default function Tasks() {
 
   // Optimistic rows for creates still on their way, and a counter that already counts
   // every create, toggle and delete in flight.
-  const pending = pendingTasks(useFetchers(), tasks);
-  const pendingCreates = pending.creates;
-  const activeLeft = Math.max(0, counts.active + pending.activeDelta);
+  const { creates: pendingCreates, activeDelta } = pendingTasks(useFetchers(), tasks);
+  const activeLeft = Math.max(0, counts.active + activeDelta);
 
   // After a delete, keep keyboard focus nearby instead of dropping it to <body>.
   const focusAfterDelete = (li: HTMLLIElement | null) => {
