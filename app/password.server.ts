@@ -3,20 +3,21 @@ import { hash, verify } from "@node-rs/argon2";
 import { verifyPassword as verifyBetterAuthScrypt } from "better-auth/crypto";
 import { concurrencyLimit } from "~/concurrency";
 
-// argon2id at one of OWASP's minimum settings: 9 MiB of memory, 4 iterations, 1 lane.
+// argon2id at one of OWASP's minimum settings: 7 MiB of memory, 5 iterations, 1 lane.
 // OWASP lists five settings of equal strength (46 MiB × 1 down to 7 MiB × 5) that trade
-// memory for iterations. This one holds half the memory of 19 MiB × 2 for less CPU
-// (~6.6 vs ~8.5 ms a hash here): two hashes at once were 38 MiB of the server's RSS under
-// a burst of sign-ins. Hashes made with other settings still verify (they carry their
-// own). Better Auth's default (scrypt N=2^14, r=16) is below OWASP's scrypt minimum.
+// memory for iterations. This one holds the least memory for about the same CPU as the
+// others (time grows with memory × iterations): under a burst of sign-ins the running
+// hashes are part of the server's peak RSS (19 MiB × 2 until 16579a5, then 9 MiB × 4).
+// Hashes made with other settings still verify (they carry their own). Better Auth's
+// default (scrypt N=2^14, r=16) is below OWASP's scrypt minimum.
 export const ARGON2_OPTIONS = {
   algorithm: 2, // Algorithm.Argon2id (a const enum, which isolatedModules cannot import)
-  memoryCost: 9 * 1024,
-  timeCost: 4,
+  memoryCost: 7 * 1024,
+  timeCost: 5,
   parallelism: 1,
 } as const;
 
-// Each hash holds 9 MiB while it runs, and the thread pool would run four at once; more
+// Each hash holds 7 MiB while it runs, and the thread pool would run four at once; more
 // hashes than cores only queue inside the CPU anyway. So at most one per core runs, the
 // rest wait here: same throughput, and a burst of sign-ins no longer grows the heap of
 // every pool thread (seen as ~400 MB RSS under 32 concurrent sign-ins).
