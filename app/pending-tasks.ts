@@ -15,14 +15,14 @@ export type PendingTasks = {
   activeDelta: number;
 };
 
+type ListedTask = Pick<Task, "id" | "completed" | "recurrence">;
+
 /**
  * The list's optimistic state, worked out from the fetchers in flight. Each change is
  * compared with the loader's current data, not assumed: once a revalidation has brought
  * the server's answer (or another tab's), the change no longer counts, so nothing is
  * counted twice and a failed request rolls back as soon as its fetcher drops its form data.
  */
-type ListedTask = Pick<Task, "id" | "completed" | "recurrence">;
-
 export function pendingTasks(fetchers: PendingFetcher[], tasks: ListedTask[]): PendingTasks {
   const byId = new Map(tasks.map((task) => [task.id, task]));
   const creates: PendingTasks["creates"] = [];
