@@ -13,6 +13,8 @@ export type PendingTasks = {
   creates: { key: string; title: string }[];
   /** How the "N left" counter moves once the requests in flight land. */
   activeDelta: number;
+  /** How the number of completed tasks moves, so "Clear completed" agrees with the rows. */
+  completedDelta: number;
 };
 
 type ListedTask = Pick<Task, "id" | "completed" | "recurrence">;
@@ -26,9 +28,10 @@ type ListedTask = Pick<Task, "id" | "completed" | "recurrence">;
 export function pendingTasks(fetchers: PendingFetcher[], tasks: ListedTask[]): PendingTasks {
   const byId = new Map(tasks.map((task) => [task.id, task]));
   const creates: PendingTasks["creates"] = [];
-  // Whether each task a request touches will still count as left once the requests land.
-  // A delete wins over a toggle of the same task, whichever was sent first.
+  // Whether each task a request touches will still count as left, and as completed, once
+  // the requests land. A delete wins over a toggle of the same task, whichever was sent first.
   const activeAfter = new Map<ListedTask, boolean>();
+  const completedAfter = new Map<ListedTask, boolean>();
   const deleted = new Set<ListedTask>();
   for (const fetcher of fetchers) {
     const form = fetcher.formData;
@@ -45,11 +48,20 @@ export function pendingTasks(fetchers: PendingFetcher[], tasks: ListedTask[]): P
     const task = byId.get(String(form.get("id")));
     if (!task) continue;
     if (intent === "delete") deleted.add(task);
-    // Completing a repeating task schedules its next one: still as many left.
-    if (intent === "toggle") activeAfter.set(task, form.get("completed") !== "true" || task.recurrence !== null);
+    if (intent === "toggle") {
+      const completes = form.get("completed") === "true";
+      // Completing a repeating task schedules its next one: still as many left.
+      activeAfter.set(task, !completes || task.recurrence !== null);
+      completedAfter.set(task, completes);
+    }
   }
-  for (const task of deleted) activeAfter.set(task, false);
+  for (const task of deleted) {
+    activeAfter.set(task, false);
+    completedAfter.set(task, false);
+  }
   let activeDelta = creates.length;
   for (const [task, active] of activeAfter) activeDelta += Number(active) - Number(!task.completed);
-  return { creates, activeDelta };
+  let completedDelta = 0;
+  for (const [task, completed] of completedAfter) completedDelta += Number(completed) - Number(task.completed);
+  return { creates, activeDelta, completedDelta };
 }

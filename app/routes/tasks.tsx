@@ -57,10 +57,11 @@ export default function Tasks() {
   const listRef = useRef<HTMLUListElement>(null);
   const returnTo = location.pathname + location.search;
 
-  // Optimistic rows for creates still on their way, and a counter that already counts
-  // every create, toggle and delete in flight.
-  const { creates: pendingCreates, activeDelta } = pendingTasks(useFetchers(), tasks);
+  // Optimistic rows for creates still on their way, and counts that already count every
+  // create, toggle and delete in flight (the bulk buttons must agree with the rows).
+  const { creates: pendingCreates, activeDelta, completedDelta } = pendingTasks(useFetchers(), tasks);
   const activeLeft = Math.max(0, counts.active + activeDelta);
+  const completedNow = Math.max(0, counts.completed + completedDelta);
 
   // After a delete, keep keyboard focus nearby instead of dropping it to <body>.
   const focusAfterDelete = (li: HTMLLIElement | null) => {
@@ -88,9 +89,9 @@ export default function Tasks() {
               Mark all complete
             </button>
           </Form>
-          <Form method="post" onSubmit={(e) => hydrated && !window.confirm(`Delete ${counts.completed} completed task(s)?`) && e.preventDefault()}>
+          <Form method="post" onSubmit={(e) => hydrated && !window.confirm(`Delete ${completedNow} completed task(s)?`) && e.preventDefault()}>
             <input type="hidden" name="returnTo" value={returnTo} />
-            <button type="submit" name="intent" value="clear-completed" className="button small" disabled={counts.completed === 0}>
+            <button type="submit" name="intent" value="clear-completed" className="button small" disabled={completedNow === 0}>
               Clear completed
             </button>
           </Form>

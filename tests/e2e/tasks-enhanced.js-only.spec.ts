@@ -87,6 +87,29 @@ test.describe("optimistic updates", () => {
     await expect(page.locator(".counter")).toHaveText("0 left");
   });
 
+  test("Clear completed follows a toggle and a delete still on their way", async ({ page }) => {
+    await signUp(page);
+    await page.getByLabel("Title").fill("Finish me");
+    await page.getByRole("button", { name: "Add task" }).click();
+    await expect(page.getByRole("link", { name: "Finish me", exact: true })).toBeVisible();
+    const clear = page.getByRole("button", { name: "Clear completed" });
+    await expect(clear).toBeDisabled();
+
+    let release = await holdDataRequests(page);
+    await page.getByRole("button", { name: "Mark as done: Finish me" }).click();
+    await expect(clear).toBeEnabled();
+    await release();
+    await expect(page.getByRole("status")).toContainText("Completed “Finish me”");
+    await expect(clear).toBeEnabled();
+
+    release = await holdDataRequests(page);
+    page.once("dialog", (dialog) => dialog.accept());
+    await page.getByRole("button", { name: "Delete: Finish me" }).click();
+    await expect(clear).toBeDisabled();
+    await release();
+    await expect(page.getByText("No tasks yet")).toBeVisible();
+  });
+
   test("a delete removes the row at once and keeps keyboard focus in the list", async ({ page }) => {
     await signUp(page);
     for (const title of ["Keep", "Remove"]) {

@@ -12,10 +12,10 @@ function fetcher(fields: Record<string, string>, state: PendingFetcher["state"] 
   return { key: Math.random().toString(36), state, formData, data };
 }
 
-describe("the optimistic counter and rows on /tasks", () => {
+describe("the optimistic counters and rows on /tasks", () => {
   it("counts nothing when no request is in flight", () => {
-    expect(pendingTasks([], list)).toEqual({ creates: [], activeDelta: 0 });
-    expect(pendingTasks([{ key: "k", state: "idle" }], list)).toEqual({ creates: [], activeDelta: 0 });
+    expect(pendingTasks([], list)).toEqual({ creates: [], activeDelta: 0, completedDelta: 0 });
+    expect(pendingTasks([{ key: "k", state: "idle" }], list)).toEqual({ creates: [], activeDelta: 0, completedDelta: 0 });
   });
 
   it("a toggle moves the counter the way it asks, once", () => {
@@ -42,16 +42,16 @@ describe("the optimistic counter and rows on /tasks", () => {
 
   it("a create shows a saving row and counts up until the list shows the real task", () => {
     const sending = fetcher({ intent: "create", title: "  Milk " });
-    expect(pendingTasks([sending], list)).toEqual({ creates: [{ key: sending.key, title: "Milk" }], activeDelta: 1 });
+    expect(pendingTasks([sending], list)).toEqual({ creates: [{ key: sending.key, title: "Milk" }], activeDelta: 1, completedDelta: 0 });
     // The action answered and the list is revalidating: still pending, no gap in the list.
     const revalidating = fetcher({ intent: "create", title: "Milk" }, "loading", { ok: true, task: { id: "new" } });
     expect(pendingTasks([revalidating], list).creates).toHaveLength(1);
-    expect(pendingTasks([revalidating], [...list, { id: "new", completed: false, recurrence: null }])).toEqual({ creates: [], activeDelta: 0 });
+    expect(pendingTasks([revalidating], [...list, { id: "new", completed: false, recurrence: null }])).toEqual({ creates: [], activeDelta: 0, completedDelta: 0 });
   });
 
   it("a refused or empty create is not a task", () => {
-    expect(pendingTasks([fetcher({ intent: "create", title: "x" }, "loading", { ok: false })], list)).toEqual({ creates: [], activeDelta: 0 });
-    expect(pendingTasks([fetcher({ intent: "create", title: "   " })], list)).toEqual({ creates: [], activeDelta: 0 });
+    expect(pendingTasks([fetcher({ intent: "create", title: "x" }, "loading", { ok: false })], list)).toEqual({ creates: [], activeDelta: 0, completedDelta: 0 });
+    expect(pendingTasks([fetcher({ intent: "create", title: "   " })], list)).toEqual({ creates: [], activeDelta: 0, completedDelta: 0 });
   });
 
   it("a task toggled and then deleted while both are in flight counts once", () => {
@@ -69,5 +69,21 @@ describe("the optimistic counter and rows on /tasks", () => {
     ];
     // -1 (a done) +1 (b reopened) -1 (r deleted) +1 (New)
     expect(pendingTasks(fetchers, list).activeDelta).toBe(0);
+  });
+
+  it("the completed count follows toggles and deletes, so Clear completed agrees with the rows", () => {
+    expect(pendingTasks([fetcher({ intent: "toggle", id: "a", completed: "true" })], list).completedDelta).toBe(1);
+    expect(pendingTasks([fetcher({ intent: "toggle", id: "b", completed: "false" })], list).completedDelta).toBe(-1);
+    // A completed repeating task stays completed; its next one is a new, open task.
+    expect(pendingTasks([fetcher({ intent: "toggle", id: "r", completed: "true" })], list).completedDelta).toBe(1);
+    expect(pendingTasks([fetcher({ intent: "delete", id: "b" })], list).completedDelta).toBe(-1);
+    expect(pendingTasks([fetcher({ intent: "delete", id: "a" })], list).completedDelta).toBe(0);
+    expect(pendingTasks([fetcher({ intent: "create", title: "New" })], list).completedDelta).toBe(0);
+  });
+
+  it("a task completed and then deleted while both are in flight is not counted as completed", () => {
+    const fetchers = [fetcher({ intent: "toggle", id: "a", completed: "true" }), fetcher({ intent: "delete", id: "a" })];
+    expect(pendingTasks(fetchers, list).completedDelta).toBe(0);
+    expect(pendingTasks([fetcher({ intent: "toggle", id: "b", completed: "true" }, "loading")], list).completedDelta).toBe(0);
   });
 });
