@@ -15,6 +15,10 @@ export type PendingTasks = {
   activeDelta: number;
   /** How the number of completed tasks moves, so "Clear completed" agrees with the rows. */
   completedDelta: number;
+  /** The state each toggle in flight asks for, by task id: the row shows it at once. */
+  toggling: Map<string, boolean>;
+  /** Tasks being deleted: their rows are hidden until the server answers. */
+  deleting: Set<string>;
 };
 
 type ListedTask = Pick<Task, "id" | "completed" | "recurrence">;
@@ -28,6 +32,8 @@ type ListedTask = Pick<Task, "id" | "completed" | "recurrence">;
 export function pendingTasks(fetchers: PendingFetcher[], tasks: ListedTask[]): PendingTasks {
   const byId = new Map(tasks.map((task) => [task.id, task]));
   const creates: PendingTasks["creates"] = [];
+  const toggling: PendingTasks["toggling"] = new Map();
+  const deleting: PendingTasks["deleting"] = new Set();
   // Whether each task a request touches will still count as left, and as completed, once
   // the requests land. A delete wins over a toggle of the same task, whichever was sent first.
   const activeAfter = new Map<ListedTask, boolean>();
@@ -45,11 +51,16 @@ export function pendingTasks(fetchers: PendingFetcher[], tasks: ListedTask[]): P
       if (title && answer?.ok !== false && !(answer?.task && byId.has(answer.task.id))) creates.push({ key: fetcher.key, title });
       continue;
     }
-    const task = byId.get(String(form.get("id")));
-    if (!task) continue;
-    if (intent === "delete") deleted.add(task);
-    if (intent === "toggle") {
+    const id = String(form.get("id"));
+    // A task not in the list (another tab deleted it) changes no count.
+    const task = byId.get(id);
+    if (intent === "delete") {
+      deleting.add(id);
+      if (task) deleted.add(task);
+    } else if (intent === "toggle") {
       const completes = form.get("completed") === "true";
+      toggling.set(id, completes);
+      if (!task) continue;
       // Completing a repeating task schedules its next one: still as many left.
       activeAfter.set(task, !completes || task.recurrence !== null);
       completedAfter.set(task, completes);
@@ -63,5 +74,5 @@ export function pendingTasks(fetchers: PendingFetcher[], tasks: ListedTask[]): P
   for (const [task, active] of activeAfter) activeDelta += Number(active) - Number(!task.completed);
   let completedDelta = 0;
   for (const [task, completed] of completedAfter) completedDelta += Number(completed) - Number(task.completed);
-  return { creates, activeDelta, completedDelta };
+  return { creates, activeDelta, completedDelta, toggling, deleting };
 }

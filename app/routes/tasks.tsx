@@ -1,12 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useFetchers, useLoaderData, useLocation } from "@remix-run/react";
-import { useRef } from "react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { clientActionWithOfflineToast, skipRevalidationWhenUnreachable } from "~/components/offline-action";
 import { useHydrated } from "~/components/hydrated";
 import { TaskCreateForm } from "~/components/task-create";
 import { TaskFilters, viewUrl } from "~/components/task-filters";
-import { TaskItem } from "~/components/task-item";
+import { TaskList } from "~/components/task-list";
 import { requireSameSite } from "~/security.server";
 import { requireUser, rethrowDbUnavailable } from "~/session.server";
 import { handleTaskIntent } from "~/task-actions.server";
@@ -54,22 +53,15 @@ export default function Tasks() {
   const actionData = useActionData<typeof action>();
   const location = useLocation();
   const hydrated = useHydrated();
-  const listRef = useRef<HTMLUListElement>(null);
   const returnTo = location.pathname + location.search;
 
   // Optimistic rows for creates still on their way, and counts that already count every
   // create, toggle and delete in flight (the bulk buttons must agree with the rows).
-  const { creates: pendingCreates, activeDelta, completedDelta } = pendingTasks(useFetchers(), tasks);
-  const activeLeft = Math.max(0, counts.active + activeDelta);
-  const completedNow = Math.max(0, counts.completed + completedDelta);
+  const pending = pendingTasks(useFetchers(), tasks);
+  const activeLeft = Math.max(0, counts.active + pending.activeDelta);
+  const completedNow = Math.max(0, counts.completed + pending.completedDelta);
 
-  // After a delete, keep keyboard focus nearby instead of dropping it to <body>.
-  const focusAfterDelete = (li: HTMLLIElement | null) => {
-    const next = (li?.nextElementSibling ?? li?.previousElementSibling) as HTMLElement | null;
-    requestAnimationFrame(() => (next?.querySelector("button") ?? document.getElementById("new-title"))?.focus());
-  };
-
-  const empty = tasks.length === 0 && pendingCreates.length === 0 ? emptyMessage(query, counts) : null;
+  const empty = tasks.length === 0 && pending.creates.length === 0 ? emptyMessage(query, counts) : null;
   const createResult = actionData && "intent" in actionData && actionData.intent === "create" ? actionData : undefined;
   return (
     <div className="tasks-page">
@@ -107,20 +99,7 @@ export default function Tasks() {
           {empty.clear ? <Link to={viewUrl({ ...query, q: "", priority: undefined, tag: undefined, due: undefined }, {})}>Clear filters</Link> : null}
         </div>
       ) : (
-        <ul className="task-list" aria-labelledby="list-heading" ref={listRef}>
-          {pendingCreates.map((p) => (
-            <li key={p.key} className="task pending" aria-busy="true">
-              <span className="check" aria-hidden="true" />
-              <div className="task-body">
-                <span className="task-title">{p.title}</span>
-                <div className="task-meta muted small">Saving…</div>
-              </div>
-            </li>
-          ))}
-          {tasks.map((task) => (
-            <TaskItem key={task.id} task={task} today={today} returnTo={returnTo} onDeleted={focusAfterDelete} />
-          ))}
-        </ul>
+        <TaskList tasks={tasks} today={today} returnTo={returnTo} pending={pending} />
       )}
       <nav className="pager" aria-label="Pages">
         {query.cursor ? <Link to={viewUrl(query, {})}>First page</Link> : null}

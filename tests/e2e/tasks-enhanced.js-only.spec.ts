@@ -134,6 +134,31 @@ test.describe("optimistic updates", () => {
   });
 });
 
+test.describe("moving around", () => {
+  test("a task's title and tag links open without reloading the page; Ctrl+click is left to the browser", async ({ page, context }) => {
+    await signUp(page);
+    await page.getByLabel("Title").fill("Tagged");
+    await page.getByText("More options").click();
+    await page.getByLabel("Tags").fill("home");
+    await page.getByRole("button", { name: "Add task" }).click();
+    // The delete button (not the no-JS confirmation link) shows the list has hydrated.
+    await expect(page.getByRole("button", { name: "Delete: Tagged" })).toBeVisible();
+    await page.evaluate(() => Object.assign(window, { samePage: true }));
+
+    await page.getByRole("link", { name: "Show tasks tagged home" }).click();
+    await expect(page).toHaveURL(/\/tasks\?tag=home$/);
+    await page.getByRole("link", { name: "Tagged", exact: true }).click();
+    await expect(page.getByRole("heading", { name: "Edit task" })).toBeVisible();
+    expect(await page.evaluate(() => "samePage" in window)).toBe(true);
+
+    await page.goBack();
+    await expect(page).toHaveURL(/\/tasks\?tag=home$/);
+    const [tab] = await Promise.all([context.waitForEvent("page"), page.getByRole("link", { name: "Tagged", exact: true }).click({ modifiers: ["Control"] })]);
+    await expect(tab.getByRole("heading", { name: "Edit task" })).toBeVisible();
+    await expect(page).toHaveURL(/\/tasks\?tag=home$/);
+  });
+});
+
 test.describe("failures", () => {
   test("a request that never arrives rolls back with an error toast, and the page stays", async ({ page }) => {
     await signUp(page);

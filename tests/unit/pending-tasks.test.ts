@@ -14,8 +14,8 @@ function fetcher(fields: Record<string, string>, state: PendingFetcher["state"] 
 
 describe("the optimistic counters and rows on /tasks", () => {
   it("counts nothing when no request is in flight", () => {
-    expect(pendingTasks([], list)).toEqual({ creates: [], activeDelta: 0, completedDelta: 0 });
-    expect(pendingTasks([{ key: "k", state: "idle" }], list)).toEqual({ creates: [], activeDelta: 0, completedDelta: 0 });
+    expect(pendingTasks([], list)).toEqual({ creates: [], activeDelta: 0, completedDelta: 0, toggling: new Map(), deleting: new Set() });
+    expect(pendingTasks([{ key: "k", state: "idle" }], list)).toEqual({ creates: [], activeDelta: 0, completedDelta: 0, toggling: new Map(), deleting: new Set() });
   });
 
   it("a toggle moves the counter the way it asks, once", () => {
@@ -42,16 +42,16 @@ describe("the optimistic counters and rows on /tasks", () => {
 
   it("a create shows a saving row and counts up until the list shows the real task", () => {
     const sending = fetcher({ intent: "create", title: "  Milk " });
-    expect(pendingTasks([sending], list)).toEqual({ creates: [{ key: sending.key, title: "Milk" }], activeDelta: 1, completedDelta: 0 });
+    expect(pendingTasks([sending], list)).toEqual({ creates: [{ key: sending.key, title: "Milk" }], activeDelta: 1, completedDelta: 0, toggling: new Map(), deleting: new Set() });
     // The action answered and the list is revalidating: still pending, no gap in the list.
     const revalidating = fetcher({ intent: "create", title: "Milk" }, "loading", { ok: true, task: { id: "new" } });
     expect(pendingTasks([revalidating], list).creates).toHaveLength(1);
-    expect(pendingTasks([revalidating], [...list, { id: "new", completed: false, recurrence: null }])).toEqual({ creates: [], activeDelta: 0, completedDelta: 0 });
+    expect(pendingTasks([revalidating], [...list, { id: "new", completed: false, recurrence: null }])).toEqual({ creates: [], activeDelta: 0, completedDelta: 0, toggling: new Map(), deleting: new Set() });
   });
 
   it("a refused or empty create is not a task", () => {
-    expect(pendingTasks([fetcher({ intent: "create", title: "x" }, "loading", { ok: false })], list)).toEqual({ creates: [], activeDelta: 0, completedDelta: 0 });
-    expect(pendingTasks([fetcher({ intent: "create", title: "   " })], list)).toEqual({ creates: [], activeDelta: 0, completedDelta: 0 });
+    expect(pendingTasks([fetcher({ intent: "create", title: "x" }, "loading", { ok: false })], list)).toEqual({ creates: [], activeDelta: 0, completedDelta: 0, toggling: new Map(), deleting: new Set() });
+    expect(pendingTasks([fetcher({ intent: "create", title: "   " })], list)).toEqual({ creates: [], activeDelta: 0, completedDelta: 0, toggling: new Map(), deleting: new Set() });
   });
 
   it("a task toggled and then deleted while both are in flight counts once", () => {
@@ -85,5 +85,23 @@ describe("the optimistic counters and rows on /tasks", () => {
     const fetchers = [fetcher({ intent: "toggle", id: "a", completed: "true" }), fetcher({ intent: "delete", id: "a" })];
     expect(pendingTasks(fetchers, list).completedDelta).toBe(0);
     expect(pendingTasks([fetcher({ intent: "toggle", id: "b", completed: "true" }, "loading")], list).completedDelta).toBe(0);
+  });
+
+  it("each row shows the state its toggle asks for, and hides while its delete is on its way", () => {
+    const fetchers = [
+      fetcher({ intent: "toggle", id: "a", completed: "true" }),
+      fetcher({ intent: "toggle", id: "b", completed: "false" }, "loading"),
+      fetcher({ intent: "delete", id: "r" }),
+    ];
+    const { toggling, deleting } = pendingTasks(fetchers, list);
+    expect(toggling).toEqual(new Map([["a", true], ["b", false]]));
+    expect(deleting).toEqual(new Set(["r"]));
+  });
+
+  it("a finished or failed request leaves its row as the loader has it", () => {
+    // An idle fetcher has dropped its form data: nothing is pending, so a refusal rolls back.
+    const { toggling, deleting } = pendingTasks([{ key: "toggle:a", state: "idle", data: { ok: false } }], list);
+    expect(toggling.size).toBe(0);
+    expect(deleting.size).toBe(0);
   });
 });
