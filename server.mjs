@@ -11,9 +11,7 @@ import http from "node:http";
 import path from "node:path";
 import { Readable } from "node:stream";
 import url from "node:url";
-import { promisify } from "node:util";
 import v8 from "node:v8";
-import zlib from "node:zlib";
 import { createRequestHandler } from "@remix-run/express";
 import compression from "compression";
 import express from "express";
@@ -184,9 +182,7 @@ app.use((error, req, res, _next) => {
 // matching costing more CPU than the API's own work (token check, query, JSON). The API is
 // all resource routes answering JSON, so it needs none of them: its requests go straight to
 // the app's API router (the same one app/routes/api.$.ts serves under `npm run dev`).
-const { handleApiRequest, isApiPath } = build.entry.module;
-const GZIP_MIN_BYTES = 1024;
-const gzip = promisify(zlib.gzip);
+const { handleApiRequest, isApiPath, negotiateEncoding, compress, COMPRESS_MIN_BYTES } = build.entry.module;
 // What a refused upload may still send before the connection is dropped (see dropUnreadBody).
 const UNREAD_BODY_LIMIT = { bytes: 1024 * 1024, ms: 5_000 };
 
@@ -227,20 +223,6 @@ function dropUnreadBody(req) {
   });
 }
 
-/** Whether Accept-Encoding admits gzip (an explicit q=0 refuses it, even with `*`). */
-function acceptsGzip(header) {
-  if (!header) return false;
-  let star = 0;
-  for (const part of header.split(",")) {
-    const [name, ...params] = part.split(";").map((p) => p.trim().toLowerCase());
-    const qParam = params.find((p) => p.startsWith("q="));
-    const q = qParam ? Number(qParam.slice(2)) || 0 : 1;
-    if (name === "gzip" || name === "x-gzip") return q > 0;
-    if (name === "*") star = q;
-  }
-  return star > 0;
-}
-
 async function serveApi(req, res) {
   let response;
   try {
@@ -261,14 +243,14 @@ async function serveApi(req, res) {
   if (!req.complete) res.setHeader("Connection", "close");
   setBaselineHeaders(res);
   let body = response.body ? Buffer.from(await response.arrayBuffer()) : null;
-  if (body && body.length >= GZIP_MIN_BYTES) {
+  if (body && body.length >= COMPRESS_MIN_BYTES) {
     const vary = res.getHeader("Vary");
     res.setHeader("Vary", vary ? `${vary}, Accept-Encoding` : "Accept-Encoding");
-    if (acceptsGzip(req.headers["accept-encoding"])) {
-      // One shot at level 1, on libuv's thread pool so the other core does it: a compression
-      // stream per response cost ten times the CPU, all of it on the event loop.
-      body = await gzip(body, { level: 1 });
-      res.setHeader("Content-Encoding", "gzip");
+    // gzip only: every HTTP client has it, and JSON this small gains little from brotli.
+    const encoding = negotiateEncoding(req.headers["accept-encoding"], ["gzip"]);
+    if (encoding) {
+      body = await compress(body, encoding);
+      res.setHeader("Content-Encoding", encoding);
     }
   }
   if (body) res.setHeader("Content-Length", body.length);

@@ -1,6 +1,8 @@
 // The task pages' actions over real HTTP: validation, status codes, redirects that keep
 // the view, stale forms, unknown intents, cross-site refusal and owner isolation — on
 // PGlite, and on Postgres when TEST_DATABASE_URL is set.
+import http from "node:http";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pageText, signUp, type Client } from "../helpers/client";
 import { backends, startServer, type TestServer } from "../helpers/server";
@@ -131,6 +133,38 @@ describe.each(backends)("task pages over HTTP (%s)", (backend) => {
       const res = await alice.get("/tasks?status=bogus&sort=nope&order=up&due=later&priority=x&cursor=%%%");
       expect(res.status).toBe(200);
       expect(await pageText(res)).toContain("Tasks");
+    });
+
+    it("sends the page compressed when the browser accepts it: brotli, else gzip, else as it is", async () => {
+      const { title } = await createTask(alice, { title: "Compressible" });
+      const cookie = [...alice.cookies].map(([name, value]) => `${name}=${value}`).join("; ");
+      const get = (acceptEncoding: string) =>
+        new Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+          const req = http.get(`${server.url}/tasks`, { headers: { Cookie: cookie, "Accept-Encoding": acceptEncoding } }, (res) => {
+            const chunks: Buffer[] = [];
+            res.on("data", (chunk: Buffer) => chunks.push(chunk));
+            res.on("end", () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+          });
+          req.on("error", reject);
+        });
+      // The whole page: its loader data streams in after </html>, ending with the stream's close.
+      const isPage = (html: string) => html.startsWith("<!DOCTYPE html>") && html.includes(title) && html.includes("streamController.close()");
+
+      const plain = await get("identity");
+      expect(plain.headers["content-encoding"]).toBeUndefined();
+      expect(isPage(plain.body.toString())).toBe(true);
+      for (const [accept, encoding, decode] of [
+        ["gzip, deflate, br, zstd", "br", brotliDecompressSync],
+        ["gzip;q=1, br;q=0.5", "gzip", gunzipSync],
+        ["gzip", "gzip", gunzipSync],
+      ] as const) {
+        const res = await get(accept);
+        expect(res.headers["content-encoding"], accept).toBe(encoding);
+        expect(res.headers.vary, accept).toContain("Accept-Encoding");
+        expect(res.body.length, accept).toBeLessThan(plain.body.length / 3);
+        expect(isPage(decode(res.body).toString()), accept).toBe(true);
+      }
+      expect((await get("br;q=0, gzip;q=0, *;q=0")).headers["content-encoding"]).toBeUndefined();
     });
 
     it("sends a signed-out visitor to sign in and back", async () => {
