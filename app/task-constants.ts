@@ -23,6 +23,9 @@ export type Task = {
   completedAt: string | null;
 };
 
+/** What a row of the task list shows; the list page sends the browser no more than this. */
+export type TaskListItem = Pick<Task, "id" | "title" | "completed" | "priority" | "tags" | "dueDate" | "recurrence">;
+
 /** A real calendar date written YYYY-MM-DD (rejects 2026-02-30). */
 export function isCalendarDate(value: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;

@@ -9,6 +9,7 @@ import {
   type Recurrence,
   type Sort,
   type Task,
+  type TaskListItem,
   type TaskInput,
   type TaskPatch,
 } from "~/tasks";
@@ -30,6 +31,11 @@ export function toTask(row: TaskRow): Task {
     updatedAt: row.updatedAt.toISOString(),
     completedAt: row.completedAt ? row.completedAt.toISOString() : null,
   };
+}
+
+/** A list row's fields: descriptions and timestamps would only fatten the page's data. */
+export function toListItem({ id, title, completed, priority, tags, dueDate, recurrence }: Task): TaskListItem {
+  return { id, title, completed, priority, tags, dueDate, recurrence };
 }
 
 /** Today's date (UTC) as YYYY-MM-DD; callers may pass the user's own. */

@@ -1,4 +1,4 @@
-import type { Task } from "~/task-constants";
+import type { Task, TaskListItem } from "~/task-constants";
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
@@ -19,7 +19,7 @@ export function dueState(task: Pick<Task, "dueDate" | "completed">, today: strin
 }
 
 type Props = {
-  task: Task;
+  task: TaskListItem;
   today: string;
   returnTo: string;
   /** Where the row's forms post: the page's own URL, as Remix's <Form> would resolve it. */

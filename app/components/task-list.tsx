@@ -3,10 +3,10 @@ import type { FormEvent, MouseEvent } from "react";
 import { useHydrated } from "~/components/hydrated";
 import { TaskItem } from "~/components/task-item";
 import type { PendingTasks } from "~/pending-tasks";
-import type { Task } from "~/task-constants";
+import type { TaskListItem } from "~/task-constants";
 
 type Props = {
-  tasks: Task[];
+  tasks: TaskListItem[];
   today: string;
   returnTo: string;
   pending: Pick<PendingTasks, "creates" | "toggling" | "deleting">;

@@ -9,7 +9,7 @@ import { TaskList } from "~/components/task-list";
 import { requireSameSite } from "~/security.server";
 import { requireUser, rethrowDbUnavailable } from "~/session.server";
 import { handleTaskIntent } from "~/task-actions.server";
-import { countTasks, listTags, listTasks } from "~/tasks.server";
+import { countTasks, listTags, listTasks, toListItem } from "~/tasks.server";
 import { pendingTasks } from "~/pending-tasks";
 import { parseListQuery, type ListQuery } from "~/tasks";
 import { userToday } from "~/today.server";
@@ -30,7 +30,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     countTasks(user.id),
     listTags(user.id),
   ]).catch(rethrowDbUnavailable);
-  return { ...page, counts, tags, query, today };
+  return { tasks: page.tasks.map(toListItem), nextCursor: page.nextCursor, counts, tags, query, today };
 }
 
 export async function action({ request }: ActionFunctionArgs) {

@@ -167,6 +167,15 @@ describe.each(backends)("task pages over HTTP (%s)", (backend) => {
       expect((await get("br;q=0, gzip;q=0, *;q=0")).headers["content-encoding"]).toBeUndefined();
     });
 
+    it("sends the list only what its rows show: descriptions and timestamps stay on the task's page", async () => {
+      const { id, title } = await createTask(alice, { title: "Short row", description: "A long description only the task page shows" });
+      const list = await (await alice.get("/tasks")).text();
+      expect(list).toContain(title);
+      expect(list).not.toContain("A long description");
+      expect(list).not.toMatch(/createdAt|updatedAt|completedAt/);
+      expect(await (await alice.get(`/tasks/${id}`)).text()).toContain("A long description only the task page shows");
+    });
+
     it("sends a signed-out visitor to sign in and back", async () => {
       const res = await alice.get("/tasks?status=active", { anonymous: true });
       expect(res.status).toBe(302);
