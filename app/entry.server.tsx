@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { EntryContext, HandleDataRequestFunction } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { apiNotFound, isApiPath } from "~/api.server";
+import { compress, COMPRESS_MIN_BYTES, negotiateEncoding } from "~/compression.server";
 import { setSecurityHeaders } from "~/headers.server";
 
 // server.mjs closes the database through this on SIGTERM, after requests in flight finish,
@@ -10,7 +11,6 @@ export { closeDb } from "~/db.server";
 export { handleApiRequest } from "~/api-routes.server";
 export { isApiPath } from "~/api-paths";
 export { compress, negotiateEncoding, COMPRESS_MIN_BYTES } from "~/compression.server";
-import { compress, negotiateEncoding, COMPRESS_MIN_BYTES } from "~/compression.server";
 import { concurrencyLimit } from "~/concurrency";
 import { log } from "~/log.server";
 import { NonceProvider } from "~/nonce";
