@@ -182,7 +182,7 @@ app.use((error, req, res, _next) => {
 // matching costing more CPU than the API's own work (token check, query, JSON). The API is
 // all resource routes answering JSON, so it needs none of them: its requests go straight to
 // the app's API router (the same one app/routes/api.$.ts serves under `npm run dev`).
-const { handleApiRequest, isApiPath, negotiateEncoding, compress, COMPRESS_MIN_BYTES } = build.entry.module;
+const { handleApiRequest, isApiPath, encodeBody } = build.entry.module;
 // What a refused upload may still send before the connection is dropped (see dropUnreadBody).
 const UNREAD_BODY_LIMIT = { bytes: 1024 * 1024, ms: 5_000 };
 
@@ -242,18 +242,15 @@ async function serveApi(req, res) {
   for (const [name, value] of response.headers) res.setHeader(name, value);
   if (!req.complete) res.setHeader("Connection", "close");
   setBaselineHeaders(res);
-  let body = response.body ? Buffer.from(await response.arrayBuffer()) : null;
-  if (body && body.length >= COMPRESS_MIN_BYTES) {
+  if (!response.body) return res.end();
+  // gzip only: every HTTP client has it, and JSON this small gains little from brotli.
+  const { body, encoding, varies } = await encodeBody(Buffer.from(await response.arrayBuffer()), req.headers["accept-encoding"], ["gzip"]);
+  if (varies) {
     const vary = res.getHeader("Vary");
     res.setHeader("Vary", vary ? `${vary}, Accept-Encoding` : "Accept-Encoding");
-    // gzip only: every HTTP client has it, and JSON this small gains little from brotli.
-    const encoding = negotiateEncoding(req.headers["accept-encoding"], ["gzip"]);
-    if (encoding) {
-      body = await compress(body, encoding);
-      res.setHeader("Content-Encoding", encoding);
-    }
   }
-  if (body) res.setHeader("Content-Length", body.length);
+  if (encoding) res.setHeader("Content-Encoding", encoding);
+  res.setHeader("Content-Length", body.length);
   res.end(body);
 }
 

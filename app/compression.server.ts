@@ -2,7 +2,7 @@ import { promisify } from "node:util";
 import zlib from "node:zlib";
 
 /** Smaller bodies go out as they are: compressing them saves less than it costs. */
-export const COMPRESS_MIN_BYTES = 1024;
+const COMPRESS_MIN_BYTES = 1024;
 
 export type Encoding = "br" | "gzip";
 
@@ -47,4 +47,19 @@ export function compress(body: Buffer, encoding: Encoding): Promise<Buffer<Array
       [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length,
     },
   });
+}
+
+/**
+ * The body as this client should get it: compressed with the best of `offered` that its
+ * Accept-Encoding admits, once it is large enough to be worth it. `varies` says whether
+ * the answer depended on Accept-Encoding, so the caller sends `Vary` for caches.
+ */
+export async function encodeBody(
+  body: Buffer<ArrayBuffer>,
+  acceptEncoding: string | null | undefined,
+  offered: readonly Encoding[],
+): Promise<{ body: Buffer<ArrayBuffer>; encoding: Encoding | null; varies: boolean }> {
+  if (body.length < COMPRESS_MIN_BYTES) return { body, encoding: null, varies: false };
+  const encoding = negotiateEncoding(acceptEncoding, offered);
+  return { body: encoding ? await compress(body, encoding) : body, encoding, varies: true };
 }

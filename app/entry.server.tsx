@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { EntryContext, HandleDataRequestFunction } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { apiNotFound, isApiPath } from "~/api.server";
-import { compress, COMPRESS_MIN_BYTES, negotiateEncoding } from "~/compression.server";
+import { encodeBody } from "~/compression.server";
 import { setSecurityHeaders } from "~/headers.server";
 
 // server.mjs closes the database through this on SIGTERM, after requests in flight finish,
@@ -10,7 +10,7 @@ import { setSecurityHeaders } from "~/headers.server";
 export { closeDb } from "~/db.server";
 export { handleApiRequest } from "~/api-routes.server";
 export { isApiPath } from "~/api-paths";
-export { compress, negotiateEncoding, COMPRESS_MIN_BYTES } from "~/compression.server";
+export { encodeBody } from "~/compression.server";
 import { concurrencyLimit } from "~/concurrency";
 import { log } from "~/log.server";
 import { NonceProvider } from "~/nonce";
@@ -51,15 +51,9 @@ export default function handleRequest(
     setSecurityHeaders(responseHeaders, nonce);
     // Compressed here, in one piece off the event loop, rather than by server.mjs's
     // compression stream, which then leaves the encoded body alone.
-    let body = html;
-    if (html.length >= COMPRESS_MIN_BYTES) {
-      responseHeaders.append("Vary", "Accept-Encoding");
-      const encoding = negotiateEncoding(request.headers.get("accept-encoding"), ["br", "gzip"]);
-      if (encoding) {
-        body = await compress(html, encoding);
-        responseHeaders.set("Content-Encoding", encoding);
-      }
-    }
+    const { body, encoding, varies } = await encodeBody(html, request.headers.get("accept-encoding"), ["br", "gzip"]);
+    if (varies) responseHeaders.append("Vary", "Accept-Encoding");
+    if (encoding) responseHeaders.set("Content-Encoding", encoding);
     return new Response(body, { headers: responseHeaders, status: responseStatusCode });
   });
 }

@@ -36,9 +36,7 @@ export function pendingTasks(fetchers: PendingFetcher[], tasks: ListedTask[]): P
   const deleting: PendingTasks["deleting"] = new Set();
   // Whether each task a request touches will still count as left, and as completed, once
   // the requests land. A delete wins over a toggle of the same task, whichever was sent first.
-  const activeAfter = new Map<ListedTask, boolean>();
-  const completedAfter = new Map<ListedTask, boolean>();
-  const deleted = new Set<ListedTask>();
+  const after = new Map<ListedTask, { active: boolean; completed: boolean }>();
   for (const fetcher of fetchers) {
     const form = fetcher.formData;
     if (fetcher.state === "idle" || !form) continue;
@@ -52,27 +50,24 @@ export function pendingTasks(fetchers: PendingFetcher[], tasks: ListedTask[]): P
       continue;
     }
     const id = String(form.get("id"));
+    if (intent === "delete") deleting.add(id);
+    if (intent !== "toggle") continue;
+    const completes = form.get("completed") === "true";
+    toggling.set(id, completes);
     // A task not in the list (another tab deleted it) changes no count.
     const task = byId.get(id);
-    if (intent === "delete") {
-      deleting.add(id);
-      if (task) deleted.add(task);
-    } else if (intent === "toggle") {
-      const completes = form.get("completed") === "true";
-      toggling.set(id, completes);
-      if (!task) continue;
-      // Completing a repeating task schedules its next one: still as many left.
-      activeAfter.set(task, !completes || task.recurrence !== null);
-      completedAfter.set(task, completes);
-    }
+    // Completing a repeating task schedules its next one: still as many left.
+    if (task) after.set(task, { active: !completes || task.recurrence !== null, completed: completes });
   }
-  for (const task of deleted) {
-    activeAfter.set(task, false);
-    completedAfter.set(task, false);
+  for (const id of deleting) {
+    const task = byId.get(id);
+    if (task) after.set(task, { active: false, completed: false });
   }
   let activeDelta = creates.length;
-  for (const [task, active] of activeAfter) activeDelta += Number(active) - Number(!task.completed);
   let completedDelta = 0;
-  for (const [task, completed] of completedAfter) completedDelta += Number(completed) - Number(task.completed);
+  for (const [task, { active, completed }] of after) {
+    activeDelta += Number(active) - Number(!task.completed);
+    completedDelta += Number(completed) - Number(task.completed);
+  }
   return { creates, activeDelta, completedDelta, toggling, deleting };
 }

@@ -6,7 +6,7 @@ import net from "node:net";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends, startServer, type TestServer } from "../helpers/server";
-import { chunkedBody } from "../helpers/client";
+import { chunkedBody, rawRequest } from "../helpers/client";
 import { apiUser, call, createTask, expectProblem, expectUnauthorized, type ApiUser } from "./api-client";
 
 const APP_ORIGIN = "https://app.example.com";
@@ -424,15 +424,7 @@ describe.each(backends)("task API routes (%s)", (backend) => {
     it("gzips large responses only for clients that accept it, and HEAD answers like GET", async () => {
       for (let i = 0; i < 20; i++) await createTask(server, user.token, { title: `Compressible task ${i} with a longer title` });
       const raw = (headers: Record<string, string>, method = "GET") =>
-        new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
-          const req = http.request(`${server.url}/api/tasks`, { method, headers: { Authorization: `Bearer ${user.token}`, ...headers } }, (res) => {
-            const chunks: Buffer[] = [];
-            res.on("data", (c: Buffer) => chunks.push(c));
-            res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
-          });
-          req.on("error", reject);
-          req.end();
-        });
+        rawRequest(`${server.url}/api/tasks`, { method, headers: { Authorization: `Bearer ${user.token}`, ...headers } });
       const plain = await raw({});
       expect(plain.headers["content-encoding"]).toBeUndefined();
       expect(plain.headers.vary).toMatch(/Accept-Encoding/);

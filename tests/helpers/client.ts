@@ -1,5 +1,6 @@
 // A tiny browser stand-in for HTTP tests: a cookie jar, same-site Origin by default and
 // no automatic redirects, so every status code and Location can be asserted.
+import http from "node:http";
 import type { TestServer } from "./server";
 
 export const SESSION_COOKIE = "better-auth.session_token";
@@ -131,5 +132,21 @@ export function chunkedBody(head: string, chunks: number, tail = ""): ReadableSt
       if (next === undefined) return controller.close();
       controller.enqueue(encoder.encode(next));
     },
+  });
+}
+
+/**
+ * A request through node:http, which (unlike fetch) leaves the body as the server encoded
+ * it, for asserting Content-Encoding and the compressed bytes themselves.
+ */
+export function rawRequest(url: string, { method = "GET", headers = {} }: { method?: string; headers?: Record<string, string> } = {}) {
+  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+    const req = http.request(url, { method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    req.on("error", reject);
+    req.end();
   });
 }

@@ -1,10 +1,9 @@
 // The task pages' actions over real HTTP: validation, status codes, redirects that keep
 // the view, stale forms, unknown intents, cross-site refusal and owner isolation — on
 // PGlite, and on Postgres when TEST_DATABASE_URL is set.
-import http from "node:http";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pageText, signUp, type Client } from "../helpers/client";
+import { pageText, rawRequest, signUp, type Client } from "../helpers/client";
 import { backends, startServer, type TestServer } from "../helpers/server";
 
 let uid = 0;
@@ -138,15 +137,7 @@ describe.each(backends)("task pages over HTTP (%s)", (backend) => {
     it("sends the page compressed when the browser accepts it: brotli, else gzip, else as it is", async () => {
       const { title } = await createTask(alice, { title: "Compressible" });
       const cookie = [...alice.cookies].map(([name, value]) => `${name}=${value}`).join("; ");
-      const get = (acceptEncoding: string) =>
-        new Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
-          const req = http.get(`${server.url}/tasks`, { headers: { Cookie: cookie, "Accept-Encoding": acceptEncoding } }, (res) => {
-            const chunks: Buffer[] = [];
-            res.on("data", (chunk: Buffer) => chunks.push(chunk));
-            res.on("end", () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
-          });
-          req.on("error", reject);
-        });
+      const get = (acceptEncoding: string) => rawRequest(`${server.url}/tasks`, { headers: { Cookie: cookie, "Accept-Encoding": acceptEncoding } });
       // The whole page: its loader data streams in after </html>, ending with the stream's close.
       const isPage = (html: string) => html.startsWith("<!DOCTYPE html>") && html.includes(title) && html.includes("streamController.close()");
 
