@@ -5,12 +5,18 @@ import { log } from "~/log.server";
 import { limitAuthAttempt, type AuthAction } from "~/rate-limit.server";
 
 // Better Auth's endpoints, with the same per-account limits as the HTML forms in front of
-// the credential ones (Better Auth's own limiter only knows client IPs).
-const limited: Record<string, AuthAction> = {
+// the ones that check a password or a reset token (Better Auth's own limiter only knows
+// client IPs, and without a trusted proxy there are none).
+const limitedByEmail: Record<string, AuthAction> = {
   "/api/auth/sign-in/email": "sign-in",
   "/api/auth/sign-up/email": "sign-up",
   "/api/auth/request-password-reset": "forgot-password",
   "/api/auth/reset-password": "reset-password",
+};
+// These need a session, so the bucket is the signed-in user's, shared with /settings.
+const limitedBySession: Record<string, AuthAction> = {
+  "/api/auth/change-password": "change-password",
+  "/api/auth/delete-user": "delete-account",
 };
 
 function tooMany(retryAfter: number) {
@@ -20,19 +26,37 @@ function tooMany(retryAfter: number) {
   );
 }
 
-async function accountOf(request: Request, action: AuthAction): Promise<string | null> {
+// Sign-in and sign-up take urlencoded bodies as well as JSON (their allowedMediaTypes; the
+// other endpoints take JSON only), so the limiter reads both: reading JSON only let
+// form-encoded guesses through unlimited.
+const JSON_TYPE = /^application\/([a-z0-9.+-]*\+)?json/i;
+
+async function bodyOf(request: Request): Promise<Record<string, unknown> | null> {
+  const type = request.headers.get("content-type")?.toLowerCase() ?? "";
   try {
-    const body = (await request.clone().json()) as { email?: unknown; token?: unknown };
-    if (action === "reset-password") return typeof body.token === "string" ? `token:${body.token}` : null;
-    return typeof body.email === "string" ? body.email.slice(0, 320) : null;
+    if (JSON_TYPE.test(type)) return (await request.clone().json()) as Record<string, unknown>;
+    if (type.includes("application/x-www-form-urlencoded")) return Object.fromEntries(await request.clone().formData());
   } catch {
-    return null; // Better Auth answers malformed bodies itself.
+    // Malformed: Better Auth answers it with a 400 itself.
   }
+  return null;
+}
+
+async function accountOf(request: Request, action: AuthAction): Promise<string | null> {
+  if (Object.values(limitedBySession).includes(action)) {
+    // Better Auth's own lookup, not getSession(): its errors reach handle() raw, so an
+    // outage is this endpoint's JSON 503 rather than a page's.
+    return (await auth.api.getSession({ headers: request.headers }))?.user.id ?? null;
+  }
+  const body = await bodyOf(request);
+  if (action === "reset-password") return typeof body?.token === "string" ? `token:${body.token}` : null;
+  return typeof body?.email === "string" ? body.email.slice(0, 320) : null;
 }
 
 async function handle(request: Request): Promise<Response> {
   try {
-    const action = request.method === "POST" ? limited[new URL(request.url).pathname] : undefined;
+    const path = new URL(request.url).pathname;
+    const action = request.method === "POST" ? (limitedByEmail[path] ?? limitedBySession[path]) : undefined;
     if (action) {
       const result = await limitAuthAttempt(action, { account: await accountOf(request, action), request });
       if (!result.allowed) return tooMany(result.retryAfter);

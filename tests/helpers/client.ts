@@ -10,6 +10,8 @@ type RequestOptions = {
   /** Sent as application/x-www-form-urlencoded, like an HTML form (undefined fields are left out). */
   form?: Record<string, string | undefined>;
   json?: unknown;
+  /** Sent as multipart/form-data (fetch sets the boundary). */
+  multipart?: FormData;
   headers?: Record<string, string>;
   /** Origin header: the server's own by default (POST); null sends none. */
   origin?: string | null;
@@ -42,7 +44,7 @@ export class Client {
     if (!options.anonymous && this.cookies.size > 0) {
       headers.set("Cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
     }
-    let body: string | undefined;
+    let body: string | FormData | undefined = options.multipart;
     if (options.form) {
       headers.set("Content-Type", "application/x-www-form-urlencoded");
       const fields = Object.entries(options.form).filter((e): e is [string, string] => e[1] !== undefined);

@@ -72,6 +72,43 @@ describe.each(backends)("rate limits (%s)", (backend) => {
     expect(ok.headers.get("set-auth-token")).toBeTruthy();
   });
 
+  it("limits /api/auth/sign-in/email sent form-encoded too, as Better Auth accepts it", async () => {
+    const { email } = await signUp(server);
+    // Multipart is refused before any password check; if Better Auth ever takes it, the
+    // limiter must read it too.
+    const multipart = new FormData();
+    multipart.set("email", email);
+    multipart.set("password", "multipart guess");
+    expect((await new Client(server).request("/api/auth/sign-in/email", { method: "POST", multipart })).status).toBe(415);
+    for (let i = 0; i < SIGN_IN_LIMIT; i++) {
+      const res = await new Client(server).post("/api/auth/sign-in/email", { email, password: `form guess ${i}` });
+      expect(res.status, `attempt ${i + 1}`).toBe(401);
+    }
+    const blocked = await new Client(server).post("/api/auth/sign-in/email", { email, password: PASSWORD });
+    expect(blocked.status).toBe(429);
+    expect(blocked.headers.get("set-auth-token")).toBeNull();
+  });
+
+  it("limits password checks behind a session: /api/auth/change-password and /api/auth/delete-user, shared with /settings", async () => {
+    const { client } = await signUp(server);
+    const CHANGE_LIMIT = 5; // per user per 15 minutes, the same bucket as the settings form
+    for (let i = 0; i < CHANGE_LIMIT; i++) {
+      const res = await client.postJson("/api/auth/change-password", { currentPassword: `wrong ${i} guess`, newPassword: "a brand new passphrase" });
+      expect(res.status, `attempt ${i + 1}`).toBe(400);
+    }
+    const blocked = await client.postJson("/api/auth/change-password", { currentPassword: PASSWORD, newPassword: "a brand new passphrase" });
+    expect(blocked.status).toBe(429);
+    expectRetryAfter(blocked);
+    const form = await client.post("/settings", { intent: "change-password", currentPassword: PASSWORD, newPassword: "a brand new passphrase" });
+    expect(form.status).toBe(429);
+
+    for (let i = 0; i < CHANGE_LIMIT; i++) {
+      expect((await client.postJson("/api/auth/delete-user", { password: `not mine ${i}` })).status, `delete ${i + 1}`).toBe(400);
+    }
+    expect((await client.postJson("/api/auth/delete-user", { password: PASSWORD })).status).toBe(429);
+    expect((await client.get("/settings")).status).toBe(200); // still there
+  });
+
   it("shares one bucket between the form and the API", async () => {
     const { email } = await signUp(server);
     for (let i = 0; i < SIGN_IN_LIMIT; i++) {
