@@ -3,6 +3,7 @@ import { z } from "zod";
 import { apiRoute, invalid, json, notFound, problem, type ApiContext, type FieldError, type Handlers } from "~/api.server";
 import {
   completedSchema,
+  isTaskIdShape,
   parseListQuery,
   taskInputSchema,
   taskPatchSchema,
@@ -55,7 +56,7 @@ export function listOptions(params: URLSearchParams): ListOptions {
 /** A task id from the path; anything that cannot be one of ours is simply not found. */
 export function taskId(params: ApiParams): string {
   const id = params.id ?? "";
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) throw notFound();
+  if (!isTaskIdShape(id)) throw notFound();
   return id;
 }
 

@@ -6,13 +6,22 @@ export type FormResult<T> =
   | { success: true; data: T }
   | { success: false; fieldErrors: FieldErrors };
 
-/** Parses FormData with a schema; the first message per field, for the form to show. */
+export const NUL_MESSAGE = "Remove the NUL character (U+0000): it cannot be saved";
+
+/**
+ * Parses FormData with a schema; the first message per field, for the form to show.
+ * Postgres cannot store NUL in text, so a field holding one is refused here, for every
+ * form at once (the JSON API refuses them the same way in readJson).
+ */
 export function parseForm<S extends z.ZodType>(schema: S, formData: FormData): FormResult<z.output<S>> {
   const raw: Record<string, unknown> = {};
+  const nulErrors: FieldErrors = {};
   for (const [key, value] of formData) {
     if (typeof value !== "string") continue;
+    if (value.includes("\u0000")) nulErrors[key] = NUL_MESSAGE;
     raw[key] = key in raw ? ([] as unknown[]).concat(raw[key], value) : value;
   }
+  if (Object.keys(nulErrors).length > 0) return { success: false, fieldErrors: nulErrors };
   const result = schema.safeParse(raw);
   if (result.success) return { success: true, data: result.data };
   const fieldErrors: FieldErrors = {};

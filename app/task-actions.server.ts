@@ -42,8 +42,11 @@ function taskId(formData: FormData): string {
   return id;
 }
 
-/** The task intents shared by /tasks and /tasks/:id. Unknown intents are a 400. */
-export async function handleTaskIntent(userId: string, formData: FormData) {
+/**
+ * The task intents shared by /tasks and /tasks/:id. Unknown intents are a 400. `today` is
+ * the user's calendar day, from which a repeating task without a due date repeats.
+ */
+export async function handleTaskIntent(userId: string, formData: FormData, today: string) {
   const intent = formData.get("intent");
   switch (intent) {
     case "create": {
@@ -62,7 +65,7 @@ export async function handleTaskIntent(userId: string, formData: FormData) {
       if (!parsed.success) {
         return data({ ok: false as const, intent, fieldErrors: parsed.fieldErrors, values: keptValues(formData, ...TASK_FIELDS) }, { status: 400 });
       }
-      const task = await updateTask(userId, id, parsed.data);
+      const task = await updateTask(userId, id, parsed.data, { today });
       if (!task) return gone(formData);
       return done(formData, "Task saved.", { task }, `/tasks/${task.id}`);
     }
@@ -71,8 +74,8 @@ export async function handleTaskIntent(userId: string, formData: FormData) {
       const completed = parseForm(taskPatchSchema.pick({ completed: true }), formData);
       const task =
         completed.success && completed.data.completed !== undefined
-          ? await updateTask(userId, id, { completed: completed.data.completed })
-          : await toggleTask(userId, id);
+          ? await updateTask(userId, id, { completed: completed.data.completed }, { today })
+          : await toggleTask(userId, id, { today });
       if (!task) return gone(formData);
       const message = task.completed
         ? task.recurrence ? `Completed “${task.title}”. The next one is scheduled.` : `Completed “${task.title}”.`
@@ -86,7 +89,7 @@ export async function handleTaskIntent(userId: string, formData: FormData) {
       return done(formData, "Task deleted.", {}, back.startsWith(`/tasks/${id}`) ? "/tasks" : back);
     }
     case "complete-all": {
-      const n = await completeAll(userId);
+      const n = await completeAll(userId, { today });
       return done(formData, n ? `Marked ${n} task${n === 1 ? "" : "s"} complete.` : "Nothing left to complete.");
     }
     case "clear-completed": {

@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { and, asc, desc, eq, ilike, isNotNull, isNull, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, ilike, isNotNull, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import { db } from "~/db.server";
 import { task, taskCount, taskTag, type TaskRow } from "~/db/schema";
 import {
   DEFAULT_ORDER,
   isCalendarDate,
+  isTaskIdShape,
   type ListQuery,
   type Recurrence,
   type Sort,
@@ -12,6 +13,7 @@ import {
   type TaskListItem,
   type TaskInput,
   type TaskPatch,
+  TITLE_MAX,
 } from "~/tasks";
 
 // The task domain: every read and write of tasks goes through here, and every one is
@@ -49,13 +51,29 @@ export function addDays(date: string, days: number): string {
   return d.toISOString().slice(0, 10);
 }
 
-/** The next due date of a recurring task; a monthly task on the 31st falls on the month's last day. */
-export function nextDueDate(from: string, recurrence: Recurrence): string {
+/** The last date a due date can have (isCalendarDate's range); a series ends there. */
+const LAST_DATE = "9999-12-31";
+
+/**
+ * The next due date of a recurring task, or null past the last storable date. A monthly
+ * series keeps its day: on the 31st it falls on each month's last day (Feb 28, Mar 31,
+ * Apr 30…), so `day` is the series' own day when `from` had to fall earlier.
+ */
+export function nextDueDate(from: string, recurrence: Recurrence, day?: number | null): string | null {
+  if (from >= LAST_DATE) return null;
   if (recurrence === "daily") return addDays(from, 1);
-  if (recurrence === "weekly") return addDays(from, 7);
+  if (recurrence === "weekly") return from > addDays(LAST_DATE, -7) ? null : addDays(from, 7);
   const [y, m, d] = from.split("-").map(Number) as [number, number, number];
-  const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
-  return new Date(Date.UTC(y, m, Math.min(d, lastDay))).toISOString().slice(0, 10);
+  const [year, month] = m === 12 ? [y + 1, 1] : [y, m + 1];
+  if (year > 9999) return null;
+  return `${year}-${String(month).padStart(2, "0")}-${String(Math.min(day ?? d, daysInMonth(year, month))).padStart(2, "0")}`;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function daysInMonth(year: number, month: number): number {
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!;
 }
 
 // ---- listing ---------------------------------------------------------------------------
@@ -79,12 +97,18 @@ function sortKey(sort: Sort, order: "asc" | "desc"): SQL {
   }
 }
 
-function cursorValue(row: TaskRow, sort: Sort, order: "asc" | "desc"): string | number {
+/** A row as listed: with the title sort's key as Postgres computes it. */
+type ListedRow = TaskRow & { titleKey?: string };
+
+function cursorValue(row: ListedRow, sort: Sort, order: "asc" | "desc"): string | number {
   switch (sort) {
     case "created":
       return row.createdAt.toISOString();
     case "title":
-      return row.title.toLowerCase();
+      // Postgres's lower(), not JavaScript's: they differ ("ΑΣ", "İ"), and a cursor from the
+      // wrong one skips or repeats rows.
+      if (row.titleKey === undefined) throw new Error("A title-sorted page must select titleKey");
+      return row.titleKey;
     case "priority":
       return { high: 3, medium: 2, low: 1 }[row.priority];
     case "due":
@@ -121,7 +145,7 @@ function decodeCursor(raw: string | undefined, sort: Sort, order: "asc" | "desc"
     // Only values this module writes: an exact ISO timestamp, a real calendar date.
     if (sort === "created" && !isIsoTimestamp(String(c.v))) return null;
     if (sort === "due" && !isCalendarDate(String(c.v)) && c.v !== "9999-12-31" && c.v !== "0001-01-01") return null;
-    if (typeof c.v === "string" && c.v.length > 300) return null;
+    if (typeof c.v === "string" && c.v.length > 4 * TITLE_MAX) return null;
     return c;
   } catch {
     return null;
@@ -177,7 +201,7 @@ export async function listTasks(userId: string, query: ListOptions): Promise<Tas
   }
   const direction = order === "asc" ? asc : desc;
   const rows = await db
-    .select()
+    .select(query.sort === "title" ? { ...getTableColumns(task), titleKey: sql<string>`${key}` } : getTableColumns(task))
     .from(task)
     .where(and(...filters))
     .orderBy(direction(key), direction(task.id))
@@ -195,7 +219,7 @@ const newestFirst = db
   .prepare("tasks_newest_first");
 
 /** One page from limit + 1 rows: the extra row only says whether there is a next page. */
-function toPage(rows: TaskRow[], limit: number, sort: Sort, order: "asc" | "desc"): TaskPage {
+function toPage(rows: ListedRow[], limit: number, sort: Sort, order: "asc" | "desc"): TaskPage {
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   const nextCursor =
@@ -237,7 +261,10 @@ const tagsOf = db
 
 const owned = (userId: string, id: string) => and(eq(task.id, id), eq(task.userId, userId));
 
+// Ids come from URLs and form fields; one that cannot be a task id (a NUL in it would fail
+// the query) is not found, without asking the database.
 export async function getTask(userId: string, id: string): Promise<Task | null> {
+  if (!isTaskIdShape(id)) return null;
   const [row] = await db.select().from(task).where(owned(userId, id)).limit(1);
   return row ? toTask(row) : null;
 }
@@ -266,32 +293,54 @@ export async function createTask(userId: string, input: TaskInput): Promise<Task
 
 type Tx = Parameters<Parameters<typeof db.transaction>[0]>[0];
 
+/** The caller's calendar day (a repeating task without a due date repeats from it); default UTC. */
+export type ChangeOptions = { today?: string };
+
+function applyChange(
+  userId: string,
+  id: string,
+  change: TaskPatch | ((current: TaskRow) => TaskPatch),
+  options: ChangeOptions,
+): Promise<Task | null> {
+  if (!isTaskIdShape(id)) return Promise.resolve(null);
+  return db.transaction((tx: Tx) => applyChangeIn(tx, userId, id, change, options));
+}
+
 /**
  * Applies a change inside a transaction: keeps completedAt in step with completed, and
  * when a recurring task becomes complete for the first time, creates its next occurrence.
  */
-async function applyChange(
+async function applyChangeIn(
+  tx: Tx,
   userId: string,
   id: string,
   change: TaskPatch | ((current: TaskRow) => TaskPatch),
+  { today }: ChangeOptions,
 ): Promise<Task | null> {
-  return db.transaction(async (tx: Tx) => {
-    const [current] = await tx.select().from(task).where(owned(userId, id)).for("update").limit(1);
-    if (!current) return null;
-    const patch = typeof change === "function" ? change(current) : change;
-    const now = new Date();
-    const completing = patch.completed === true && !current.completed;
-    const values: Partial<typeof task.$inferInsert> = { updatedAt: now };
-    for (const field of ["title", "description", "priority", "tags", "dueDate", "recurrence"] as const) {
-      if (patch[field] !== undefined) (values as Record<string, unknown>)[field] = patch[field];
-    }
-    if (patch.completed !== undefined && patch.completed !== current.completed) {
-      values.completed = patch.completed;
-      values.completedAt = patch.completed ? now : null;
-    }
-    const recurrence = patch.recurrence !== undefined ? patch.recurrence : current.recurrence;
-    if (completing && recurrence && !current.nextTaskId) {
-      const due = (patch.dueDate !== undefined ? patch.dueDate : current.dueDate) ?? todayUTC(now);
+  const [current] = await tx.select().from(task).where(owned(userId, id)).for("update").limit(1);
+  if (!current) return null;
+  const patch = typeof change === "function" ? change(current) : change;
+  const now = new Date();
+  const completing = patch.completed === true && !current.completed;
+  const values: Partial<typeof task.$inferInsert> = { updatedAt: now };
+  for (const field of ["title", "description", "priority", "tags", "dueDate", "recurrence"] as const) {
+    if (patch[field] !== undefined) (values as Record<string, unknown>)[field] = patch[field];
+  }
+  // A due date or recurrence set by hand starts the series afresh, on the due date's day.
+  const restarts =
+    (patch.dueDate !== undefined && patch.dueDate !== current.dueDate) ||
+    (patch.recurrence !== undefined && patch.recurrence !== current.recurrence);
+  if (restarts) values.monthDay = null;
+  if (patch.completed !== undefined && patch.completed !== current.completed) {
+    values.completed = patch.completed;
+    values.completedAt = patch.completed ? now : null;
+  }
+  const recurrence = patch.recurrence !== undefined ? patch.recurrence : current.recurrence;
+  if (completing && recurrence && !current.nextTaskId) {
+    const due = (patch.dueDate !== undefined ? patch.dueDate : current.dueDate) ?? today ?? todayUTC(now);
+    const seriesDay = (restarts ? null : current.monthDay) ?? Number(due.slice(8));
+    const nextDue = nextDueDate(due, recurrence, seriesDay);
+    if (nextDue) {
       const nextId = randomUUID();
       await tx.insert(task).values({
         id: nextId,
@@ -301,52 +350,60 @@ async function applyChange(
         priority: values.priority ?? current.priority,
         tags: values.tags ?? current.tags,
         recurrence,
-        dueDate: nextDueDate(due, recurrence),
+        dueDate: nextDue,
+        // A monthly series on the 31st goes on to Mar 31 from Feb 28.
+        monthDay: recurrence === "monthly" ? seriesDay : null,
         createdAt: now,
         updatedAt: now,
       });
       values.nextTaskId = nextId;
     }
-    const [row] = await tx.update(task).set(values).where(owned(userId, id)).returning();
-    return row ? toTask(row) : null;
-  });
+  }
+  const [row] = await tx.update(task).set(values).where(owned(userId, id)).returning();
+  return row ? toTask(row) : null;
 }
 
-export function updateTask(userId: string, id: string, patch: TaskPatch): Promise<Task | null> {
-  return applyChange(userId, id, patch);
+export function updateTask(userId: string, id: string, patch: TaskPatch, options: ChangeOptions = {}): Promise<Task | null> {
+  return applyChange(userId, id, patch, options);
 }
 
 /** A full replace (PUT): every field takes the given value or its default. */
-export function replaceTask(userId: string, id: string, input: TaskInput): Promise<Task | null> {
-  return applyChange(userId, id, input);
+export function replaceTask(userId: string, id: string, input: TaskInput, options: ChangeOptions = {}): Promise<Task | null> {
+  return applyChange(userId, id, input, options);
 }
 
-export function setCompleted(userId: string, id: string, completed: boolean): Promise<Task | null> {
-  return applyChange(userId, id, { completed });
+export function setCompleted(userId: string, id: string, completed: boolean, options: ChangeOptions = {}): Promise<Task | null> {
+  return applyChange(userId, id, { completed }, options);
 }
 
-export function toggleTask(userId: string, id: string): Promise<Task | null> {
-  return applyChange(userId, id, (current) => ({ completed: !current.completed }));
+export function toggleTask(userId: string, id: string, options: ChangeOptions = {}): Promise<Task | null> {
+  return applyChange(userId, id, (current) => ({ completed: !current.completed }), options);
 }
 
 export async function deleteTask(userId: string, id: string): Promise<boolean> {
+  if (!isTaskIdShape(id)) return false;
   const deleted = await db.delete(task).where(owned(userId, id)).returning({ id: task.id });
   return deleted.length > 0;
 }
 
-/** Marks every open task complete (recurring ones roll forward); returns how many. */
-export async function completeAll(userId: string): Promise<number> {
+/**
+ * Marks every open task complete (recurring ones roll forward), all or nothing; returns
+ * how many.
+ */
+export function completeAll(userId: string, options: ChangeOptions = {}): Promise<number> {
   const now = new Date();
   const open = and(eq(task.userId, userId), eq(task.completed, false));
-  // Plain tasks in one statement; recurring ones one by one, as each rolls forward.
-  const plain = await db
-    .update(task)
-    .set({ completed: true, completedAt: now, updatedAt: now })
-    .where(and(open, isNull(task.recurrence)))
-    .returning({ id: task.id });
-  const recurring = await db.select({ id: task.id }).from(task).where(and(open, isNotNull(task.recurrence)));
-  for (const { id } of recurring) await applyChange(userId, id, { completed: true });
-  return plain.length + recurring.length;
+  return db.transaction(async (tx: Tx) => {
+    // Plain tasks in one statement; recurring ones one by one, as each rolls forward.
+    const plain = await tx
+      .update(task)
+      .set({ completed: true, completedAt: now, updatedAt: now })
+      .where(and(open, isNull(task.recurrence)))
+      .returning({ id: task.id });
+    const recurring = await tx.select({ id: task.id }).from(task).where(and(open, isNotNull(task.recurrence)));
+    for (const { id } of recurring) await applyChangeIn(tx, userId, id, { completed: true }, options);
+    return plain.length + recurring.length;
+  });
 }
 
 export async function clearCompleted(userId: string): Promise<number> {

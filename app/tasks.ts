@@ -84,7 +84,8 @@ export const taskPatchSchema = z.object({
 });
 export type TaskPatch = z.output<typeof taskPatchSchema>;
 
-// Unknown values in a shared or old URL fall back to the default view instead of failing.
+// Unknown values in a shared or old URL fall back to the default view instead of failing
+// (a value holding NUL, which Postgres cannot compare, too).
 export const listQuerySchema = z.object({
   status: z.enum(STATUSES).catch("all"),
   q: z.string().trim().max(200).catch("").default(""),
@@ -94,7 +95,8 @@ export const listQuerySchema = z.object({
   due: z.enum(DUE_FILTERS).optional().catch(undefined),
   sort: z.enum(SORTS).catch("created"),
   order: z.enum(["asc", "desc"]).optional().catch(undefined),
-  cursor: z.string().max(500).optional().catch(undefined),
+  // A title sort's cursor carries a lower-cased title of up to 200 characters, base64url.
+  cursor: z.string().max(4096).optional().catch(undefined),
 });
 export type ListQuery = z.output<typeof listQuerySchema>;
 
@@ -102,7 +104,7 @@ export function parseListQuery(params: URLSearchParams): ListQuery {
   const raw: Record<string, string> = {};
   for (const key of Object.keys(listQuerySchema.shape)) {
     const value = params.get(key);
-    if (value !== null && value !== "") raw[key] = value;
+    if (value !== null && value !== "" && !value.includes("\u0000")) raw[key] = value;
   }
   return listQuerySchema.parse(raw);
 }

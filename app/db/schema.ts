@@ -8,6 +8,7 @@ import {
   integer,
   pgTable,
   primaryKey,
+  smallint,
   text,
   timestamp,
 } from "drizzle-orm/pg-core";
@@ -128,6 +129,10 @@ export const task = pgTable(
     // Set when completing this recurring task created its next occurrence, so completing
     // it again (after un-completing) does not create a second one.
     nextTaskId: text("next_task_id"),
+    // The day of the month a monthly series falls on, carried from occurrence to occurrence:
+    // a series on the 31st has Feb 28 as a due date and must go back to Mar 31. Null: the
+    // due date's own day.
+    monthDay: smallint("month_day"),
   },
   (t) => [
     // The list's default order (newest first) and its cursor walk on one index.

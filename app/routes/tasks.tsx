@@ -36,7 +36,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   requireSameSite(request);
   const user = await requireUser(request);
-  return handleTaskIntent(user.id, await readFormData(request)).catch(rethrowDbUnavailable);
+  return handleTaskIntent(user.id, await readFormData(request), userToday(request)).catch(rethrowDbUnavailable);
 }
 
 function emptyMessage(query: ListQuery, counts: { total: number; active: number; completed: number }) {

@@ -32,7 +32,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const formData = await readFormData(request);
   formData.set("id", params.id ?? "");
-  return handleTaskIntent(user.id, formData).catch(rethrowDbUnavailable);
+  return handleTaskIntent(user.id, formData, userToday(request)).catch(rethrowDbUnavailable);
 }
 
 export default function TaskPage() {

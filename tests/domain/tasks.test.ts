@@ -53,6 +53,17 @@ describe.each(backends)("task domain on %s", (backend) => {
     });
   });
 
+  describe("ids that cannot be task ids", () => {
+    it("are not found, without a database error (a NUL cannot even be sent to Postgres)", async () => {
+      for (const id of ["a\u0000b", "", "x".repeat(65), "../etc", "id with spaces"]) {
+        expect(await d.getTask(owner, id)).toBeNull();
+        expect(await d.updateTask(owner, id, { title: "x" })).toBeNull();
+        expect(await d.toggleTask(owner, id)).toBeNull();
+        expect(await d.deleteTask(owner, id)).toBe(false);
+      }
+    });
+  });
+
   describe("owner scoping", () => {
     it("never reads, changes or deletes another user's task", async () => {
       const mine = await d.createTask(owner, input({ title: "Private" }));
@@ -169,6 +180,26 @@ describe.each(backends)("task domain on %s", (backend) => {
         });
       }
     }
+
+    it("walks titles whose lower case differs between JavaScript and Postgres, and 200-character ones", async () => {
+      const titled = await d.addUser("Titles");
+      const titles = ["a", "ΑΣ", "ας", "İzmir", "izz", "izzz", "b", "ω", "é".repeat(200), `${"é".repeat(199)}f`, "Σ".repeat(200)];
+      for (const title of titles) await d.createTask(titled, input({ title }));
+      for (const order of ["asc", "desc"] as const) {
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        let pages = 0;
+        do {
+          const params = parseListQuery(new URLSearchParams({ sort: "title", order, ...(cursor ? { cursor } : {}) }));
+          // The cursor went through the URL schema: it must not be dropped for its length.
+          if (cursor) expect(params.cursor).toBe(cursor);
+          const page = await d.listTasks(titled, { ...params, limit: 1 });
+          seen.push(...page.tasks.map((t) => t.title));
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor && ++pages < 30);
+        expect(seen.toSorted()).toEqual(titles.toSorted());
+      }
+    });
 
     it("starts from the top when the cursor is garbage or from another sort", async () => {
       const first = await d.listTasks(user, { ...query(), limit: 5 });
@@ -295,6 +326,42 @@ describe.each(backends)("task domain on %s", (backend) => {
       expect(d.nextDueDate("2028-01-31", "monthly")).toBe("2028-02-29");
       expect(d.nextDueDate("2026-03-31", "monthly")).toBe("2026-04-30");
       expect(d.nextDueDate("2026-12-15", "monthly")).toBe("2027-01-15");
+      // A series on the 31st goes back to the 31st after a short month.
+      expect(d.nextDueDate("2027-02-28", "monthly", 31)).toBe("2027-03-31");
+      expect(d.nextDueDate("2027-03-31", "monthly", 31)).toBe("2027-04-30");
+      // Nothing past 9999-12-31, the last date a task can have: the series ends.
+      expect(d.nextDueDate("9999-12-31", "daily")).toBeNull();
+      expect(d.nextDueDate("9999-12-25", "weekly")).toBeNull();
+      expect(d.nextDueDate("9999-12-24", "weekly")).toBe("9999-12-31");
+      expect(d.nextDueDate("9999-12-01", "monthly")).toBeNull();
+    });
+
+    it("keeps a monthly series on its day through short months, until its date is edited", async () => {
+      const user = await d.addUser("Monthly");
+      let t = await d.createTask(user, input({ title: "Rent", recurrence: "monthly", dueDate: "2027-01-31" }));
+      const dates: string[] = [t.dueDate!];
+      for (let i = 0; i < 4; i++) {
+        await d.setCompleted(user, t.id, true);
+        t = (await d.listTasks(user, query({ status: "active" }))).tasks[0]!;
+        dates.push(t.dueDate!);
+      }
+      expect(dates).toEqual(["2027-01-31", "2027-02-28", "2027-03-31", "2027-04-30", "2027-05-31"]);
+      // Moved by hand to the 15th: the series is on the 15th from then on.
+      await d.updateTask(user, t.id, { dueDate: "2027-06-15" });
+      await d.setCompleted(user, t.id, true);
+      expect((await d.listTasks(user, query({ status: "active" }))).tasks[0]!.dueDate).toBe("2027-07-15");
+    });
+
+    it("repeats a task without a due date from the caller's today, and ends a series at 9999-12-31", async () => {
+      const user = await d.addUser("Undated");
+      const t = await d.createTask(user, input({ title: "Stretch", recurrence: "daily" }));
+      // In Los Angeles on Nov 24 it is already Nov 25 in UTC: the next one is the user's tomorrow.
+      await d.toggleTask(user, t.id, { today: "2026-11-24" });
+      expect((await d.listTasks(user, query({ status: "active" }))).tasks.map((x) => x.dueDate)).toEqual(["2026-11-25"]);
+
+      const last = await d.createTask(user, input({ title: "Far away", recurrence: "weekly", dueDate: "9999-12-31" }));
+      expect(await d.setCompleted(user, last.id, true)).toMatchObject({ completed: true });
+      expect((await d.listTasks(user, query({ q: "Far away" }))).tasks).toHaveLength(1);
     });
 
     it("creates the next occurrence once when a recurring task is completed", async () => {
@@ -309,6 +376,13 @@ describe.each(backends)("task domain on %s", (backend) => {
       await d.setCompleted(user, t.id, true);
       list = (await d.listTasks(user, query({ status: "active" }))).tasks;
       expect(list).toHaveLength(1);
+    });
+
+    it("complete-all uses the caller's today for undated repeating tasks", async () => {
+      const user = await d.addUser("Bulk today");
+      await d.createTask(user, input({ title: "Undated weekly", recurrence: "weekly" }));
+      expect(await d.completeAll(user, { today: "2026-11-30" })).toBe(1);
+      expect((await d.listTasks(user, query({ status: "active" }))).tasks.map((t) => t.dueDate)).toEqual(["2026-12-07"]);
     });
 
     it("complete-all rolls recurring tasks forward and clear-completed removes only completed ones", async () => {
@@ -354,6 +428,10 @@ describe("task input validation", () => {
     expect(errors({ title: "t", priority: "urgent" }).priority).toMatch(/low, medium or high/);
     expect(errors({ title: "t", dueDate: "2026-02-30" }).dueDate).toMatch(/real date/);
     expect(errors({ title: "t", dueDate: "tomorrow" }).dueDate).toMatch(/real date/);
+    // Postgres has no year 0000, and Date.UTC reads years below 100 as 19xx.
+    expect(errors({ title: "t", dueDate: "0000-01-01" }).dueDate).toMatch(/real date/);
+    expect(errors({ title: "t", dueDate: "0050-01-15" }).dueDate).toMatch(/real date/);
+    expect(errors({ title: "t", dueDate: "9999-12-31" }).dueDate).toBeUndefined();
     expect(errors({ title: "t", recurrence: "hourly" }).recurrence).toMatch(/daily, weekly, monthly/);
   });
   it("reads form values: comma-separated tags, empty strings as nothing, checkbox values", () => {

@@ -14,7 +14,15 @@ const PARALLEL = 4;
 const pagePaths = ["/", "/sign-in", "/sign-up", "/settings", "/tasks", "/forgot-password", "/reset-password", "/healthz", "/readyz", "/tasks.data", "/settings.data"];
 const intents = ["create", "toggle", "delete", "update", "complete-all", "clear-completed", "update-name", "change-password", "revoke-session", "delete-account", "create-token", "", "launch"];
 
-const text = (max: number) => fc.oneof(fc.string({ maxLength: max }), fc.string({ unit: "grapheme", maxLength: max }), fc.constantFrom("", " ", "%", "%%", "\\u0000", "<script>", "../..", "a".repeat(300)));
+// "binary" reaches every code point, control characters and NUL included (the default unit
+// is printable ASCII only).
+const text = (max: number) =>
+  fc.oneof(
+    fc.string({ maxLength: max }),
+    fc.string({ unit: "grapheme", maxLength: max }),
+    fc.string({ unit: "binary", maxLength: max }),
+    fc.constantFrom("", " ", "%", "%%", "\u0000", "a\u0000b", "<script>", "../..", "a".repeat(300)),
+  );
 
 type Sent = { method: string; path: string; headers: Record<string, string>; body?: string };
 

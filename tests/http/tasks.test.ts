@@ -108,6 +108,25 @@ describe.each(backends)("task pages over HTTP (%s)", (backend) => {
       expect(edit.status).toBe(302);
     });
 
+    it("a NUL character (which Postgres cannot store) is a field error or not found, never a 500", async () => {
+      const create = await alice.post("/tasks", { intent: "create", title: "Half\u0000way" });
+      expect(create.status).toBe(400);
+      expect(await create.text()).toContain("Remove the NUL character");
+      const task = await createTask(alice, { title: "Clean" });
+      const edit = await alice.post(`/tasks/${task.id}`, { intent: "update", title: "Clean", description: "x\u0000" });
+      expect(edit.status).toBe(400);
+      expect((await alice.post("/settings", { intent: "update-name", name: "Ali\u0000ce" })).status).toBe(400);
+      // Ids that cannot be ours are simply not found.
+      expect((await alice.get("/tasks/a%00b")).status).toBe(404);
+      expect((await alice.post("/tasks", { intent: "toggle", id: "a\u0000b" })).status).toBe(302);
+      // In the URL a NUL falls back to the default view, like any value the page cannot use.
+      for (const query of ["q=%00", "tag=a%00", `cursor=${encodeURIComponent("\u0000")}`]) {
+        const res = await alice.get(`/tasks?${query}`);
+        expect(res.status, query).toBe(200);
+        expect(await res.text()).toContain(task.title);
+      }
+    });
+
     it("an unknown intent is a 400 page", async () => {
       const res = await alice.post("/tasks", { intent: "launch-rockets" });
       expect(res.status).toBe(400);
