@@ -56,8 +56,10 @@ export function pendingTasks(fetchers: PendingFetcher[], tasks: ListedTask[]): P
     toggling.set(id, completes);
     // A task not in the list (another tab deleted it) changes no count.
     const task = byId.get(id);
-    // Completing a repeating task schedules its next one: still as many left.
-    if (task) after.set(task, { active: !completes || task.recurrence !== null, completed: completes });
+    // Completing a repeating task schedules its next one: still as many left (unless the
+    // loader already shows it completed, and so its next one too).
+    const scheduling = completes && task?.recurrence != null && !task.completed;
+    if (task) after.set(task, { active: !completes || scheduling, completed: completes });
   }
   for (const id of deleting) {
     const task = byId.get(id);

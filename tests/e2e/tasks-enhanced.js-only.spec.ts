@@ -117,10 +117,16 @@ test.describe("optimistic updates", () => {
       await page.getByRole("button", { name: "Add task" }).click();
       await expect(page.getByRole("link", { name: title, exact: true })).toBeVisible();
     }
+    // Held: the row must go before the server has answered, not after the list reloads.
+    const release = await holdDataRequests(page);
     page.once("dialog", (dialog) => dialog.accept());
     await page.getByRole("button", { name: "Delete: Remove" }).click();
     await expect(page.getByRole("link", { name: "Remove", exact: true })).toHaveCount(0);
     await expect(page.getByRole("button", { name: "Mark as done: Keep" })).toBeFocused();
+    await release();
+    await expect(page.getByRole("status")).toContainText("Task deleted.");
+    await page.reload();
+    await expect(page.getByRole("link", { name: "Remove", exact: true })).toHaveCount(0);
   });
 
   test("cancelling the delete dialog keeps the task", async ({ page }) => {
