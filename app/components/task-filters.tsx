@@ -2,7 +2,7 @@ import { Form, Link, useSubmit } from "@remix-run/react";
 import { useRef } from "react";
 import { EnumOptions } from "~/components/forms";
 import { useHydrated } from "~/components/hydrated";
-import { DEFAULT_ORDER, PRIORITIES } from "~/task-constants";
+import { PRIORITIES } from "~/task-constants";
 import type { ListQuery } from "~/tasks";
 
 export function viewUrl(query: ListQuery, change: Partial<Record<keyof ListQuery, string | undefined>>): string {
@@ -30,7 +30,6 @@ export function TaskFilters({ query, tags }: { query: ListQuery; tags: string[] 
   const hydrated = useHydrated();
   const submit = useSubmit();
   const timer = useRef<ReturnType<typeof setTimeout>>();
-  const order = query.order ?? DEFAULT_ORDER[query.sort];
   const apply = (form: HTMLFormElement | null, delay = 0) => {
     if (!form) return;
     clearTimeout(timer.current);
@@ -91,7 +90,10 @@ export function TaskFilters({ query, tags }: { query: ListQuery; tags: string[] 
         </div>
         <div className="field">
           <label htmlFor="filter-order">Order</label>
-          <select id="filter-order" name="order" defaultValue={order}>
+          {/* "Default" leaves the direction to the sort (newest, soonest, most important
+              first, A to Z), so picking a new sort never keeps the old sort's direction. */}
+          <select id="filter-order" name="order" defaultValue={query.order ?? ""}>
+            <option value="">Default</option>
             <option value="asc">Ascending</option>
             <option value="desc">Descending</option>
           </select>
