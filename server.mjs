@@ -169,11 +169,13 @@ app.use((error, req, res, _next) => {
   const status = Number.isInteger(error?.status) && error.status >= 400 && error.status < 500 ? error.status : 500;
   if (status === 500) console.error(JSON.stringify({ level: "error", event: "server.failed", message: String(error?.message ?? error) }));
   if (res.headersSent) return res.end();
-  const title = status === 500 ? "Internal Server Error" : "Bad Request";
+  // A missing file under /assets (an old build's script, a mistyped URL) is a 404 too.
+  const title = http.STATUS_CODES[status] ?? "Bad Request";
+  const detail = status === 404 ? "There is nothing at this address." : "Tasklane could not read that address.";
   if (req.path.startsWith("/api/")) {
-    sendProblem(res, status, title, "The request could not be read.");
+    sendProblem(res, status, title, status === 404 ? detail : "The request could not be read.");
   } else {
-    res.status(status).type("text/html").send(plainPage(title, "Tasklane could not read that address."));
+    res.status(status).type("text/html").send(plainPage(title, detail));
   }
 });
 

@@ -53,6 +53,17 @@ async function accountOf(request: Request, action: AuthAction): Promise<string |
   return typeof body?.email === "string" ? body.email.slice(0, 320) : null;
 }
 
+/**
+ * Sessions, tokens and account data must not sit in a shared or browser cache (a token
+ * from /api/auth/token, a sign-in's set-auth-token). The public keys may.
+ */
+function noStore(path: string, response: Response): Response {
+  if (path === "/api/auth/jwks" || response.headers.has("cache-control")) return response;
+  const copy = new Response(response.body, response); // Better Auth's headers may be immutable
+  copy.headers.set("Cache-Control", "no-store");
+  return copy;
+}
+
 async function handle(request: Request): Promise<Response> {
   try {
     const path = new URL(request.url).pathname;
@@ -61,7 +72,7 @@ async function handle(request: Request): Promise<Response> {
       const result = await limitAuthAttempt(action, { account: await accountOf(request, action), request });
       if (!result.allowed) return tooMany(result.retryAfter);
     }
-    return await auth.handler(request);
+    return noStore(path, await auth.handler(request));
   } catch (error) {
     if (isDbUnavailable(error) || isDbUnavailable((error as { cause?: unknown })?.cause)) {
       return Response.json({ code: "SERVICE_UNAVAILABLE", message: "The database is unavailable." }, { status: 503, headers: { "Retry-After": "5" } });

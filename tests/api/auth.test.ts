@@ -82,6 +82,18 @@ describe.each(backends)("API bearer tokens (%s)", (backend) => {
       expect(list.body.tasks.map((t: { title: string }) => t.title)).toEqual(["From fetch"]);
     });
 
+    it("lets no cache keep a session or a token: Cache-Control no-store on Better Auth's answers, not on the public keys", async () => {
+      const signedIn = await authPost(server, "/api/auth/sign-in/email", { email: alice.email, password: alice.password });
+      expect(signedIn.headers.get("set-auth-token")).toBeTruthy();
+      expect(signedIn.headers.get("cache-control")).toBe("no-store");
+      const token = await fetch(`${server.url}/api/auth/token`, { headers: { Authorization: `Bearer ${alice.session}` } });
+      expect(token.status).toBe(200);
+      expect(token.headers.get("cache-control")).toBe("no-store");
+      const session = await fetch(`${server.url}/api/auth/get-session`, { headers: { Authorization: `Bearer ${alice.session}` } });
+      expect(session.headers.get("cache-control")).toBe("no-store");
+      expect((await fetch(`${server.url}/api/auth/jwks`)).headers.get("cache-control")).not.toBe("no-store");
+    });
+
     it("mints a small EdDSA JWT: kid, iss = aud = base URL, sub, sid, exp from JWT_EXPIRES_IN, no personal data", () => {
       const [h, p] = alice.token.split(".");
       const header = decodePart(h!);

@@ -46,4 +46,13 @@ describe("security headers for a plain-http deployment", () => {
     expect(res.headers.get("strict-transport-security")).toBeNull();
     expect(res.headers.get("permissions-policy")).toContain("camera=()");
   });
+
+  it("answers a missing asset with a short 404 page titled Not Found, with the same headers", async () => {
+    const res = await fetch(`${server.url}/assets/no-such-file.js`);
+    expect(res.status).toBe(404);
+    const html = await res.text();
+    expect(html).toContain("<title>Not Found");
+    expect(html).toContain("There is nothing at this address.");
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+  });
 });
