@@ -151,7 +151,8 @@ function allowedMethods(handlers: Handlers<never>): string[] {
   return [...methods, "OPTIONS"];
 }
 
-function corsOrigin(request: Request): string | null {
+/** The request's Origin when CORS_ORIGINS allows it (for /api/auth/* too). */
+export function corsOrigin(request: Request): string | null {
   const origin = request.headers.get("origin");
   return origin && env.corsOrigins.includes(origin) ? origin : null;
 }
@@ -171,7 +172,7 @@ function finish(request: Request, response: Response): Response {
   return response;
 }
 
-function preflight(request: Request, allow: string[]): Response {
+export function preflight(request: Request, allow: string[]): Response {
   const headers = new Headers({ Allow: allow.join(", ") });
   if (corsOrigin(request) && request.headers.has("access-control-request-method")) {
     headers.set("Access-Control-Allow-Methods", allow.join(", "));

@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { corsOrigin, preflight } from "~/api.server";
 import { auth } from "~/auth.server";
 import { isDbUnavailable } from "~/db.server";
 import { log } from "~/log.server";
@@ -55,24 +56,31 @@ async function accountOf(request: Request, action: AuthAction): Promise<string |
 
 /**
  * Sessions, tokens and account data must not sit in a shared or browser cache (a token
- * from /api/auth/token, a sign-in's set-auth-token). The public keys may.
+ * from /api/auth/token, a sign-in's set-auth-token); the public keys may. Origins in
+ * CORS_ORIGINS may run the token flow from a browser, without cookies: they need to read
+ * set-auth-token.
  */
-function noStore(path: string, response: Response): Response {
-  if (path === "/api/auth/jwks" || response.headers.has("cache-control")) return response;
+function finish(request: Request, path: string, response: Response): Response {
   const copy = new Response(response.body, response); // Better Auth's headers may be immutable
-  copy.headers.set("Cache-Control", "no-store");
+  if (path !== "/api/auth/jwks" && !copy.headers.has("cache-control")) copy.headers.set("Cache-Control", "no-store");
+  copy.headers.append("Vary", "Origin");
+  const origin = corsOrigin(request);
+  if (origin) {
+    copy.headers.set("Access-Control-Allow-Origin", origin);
+    copy.headers.set("Access-Control-Expose-Headers", "set-auth-token, Retry-After");
+  }
   return copy;
 }
 
-async function handle(request: Request): Promise<Response> {
+async function respond(request: Request, path: string): Promise<Response> {
+  if (request.method === "OPTIONS") return preflight(request, ["GET", "POST", "OPTIONS"]);
   try {
-    const path = new URL(request.url).pathname;
     const action = request.method === "POST" ? (limitedByEmail[path] ?? limitedBySession[path]) : undefined;
     if (action) {
       const result = await limitAuthAttempt(action, { account: await accountOf(request, action), request });
       if (!result.allowed) return tooMany(result.retryAfter);
     }
-    return noStore(path, await auth.handler(request));
+    return await auth.handler(request);
   } catch (error) {
     if (isDbUnavailable(error) || isDbUnavailable((error as { cause?: unknown })?.cause)) {
       return Response.json({ code: "SERVICE_UNAVAILABLE", message: "The database is unavailable." }, { status: 503, headers: { "Retry-After": "5" } });
@@ -80,6 +88,11 @@ async function handle(request: Request): Promise<Response> {
     log.error("auth.handler_failed", { message: (error as Error).message });
     return Response.json({ code: "INTERNAL_ERROR", message: "Something went wrong." }, { status: 500 });
   }
+}
+
+async function handle(request: Request): Promise<Response> {
+  const path = new URL(request.url).pathname;
+  return finish(request, path, await respond(request, path));
 }
 
 export const loader = ({ request }: LoaderFunctionArgs) => handle(request);

@@ -492,6 +492,40 @@ describe.each(backends)("task API routes (%s)", (backend) => {
       expect(res.headers.get("vary")).toMatch(/Origin/);
     });
 
+    it("lets an allowed origin run the token flow from a browser: sign in, read set-auth-token, mint a JWT", async () => {
+      const pre = await fetch(`${server.url}/api/auth/sign-in/email`, {
+        method: "OPTIONS",
+        headers: { Origin: APP_ORIGIN, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type" },
+      });
+      expect(pre.status).toBe(204);
+      expect(pre.headers.get("access-control-allow-origin")).toBe(APP_ORIGIN);
+      expect(pre.headers.get("access-control-allow-headers")).toBe("Authorization, Content-Type");
+      const signIn = await fetch(`${server.url}/api/auth/sign-in/email`, {
+        method: "POST",
+        headers: { Origin: APP_ORIGIN, "Content-Type": "application/json" },
+        body: JSON.stringify({ email: user.email, password: user.password }),
+      });
+      expect(signIn.status).toBe(200);
+      expect(signIn.headers.get("access-control-allow-origin")).toBe(APP_ORIGIN);
+      expect(signIn.headers.get("access-control-expose-headers")).toMatch(/set-auth-token/);
+      expect(signIn.headers.get("access-control-allow-credentials")).toBeNull();
+      const session = signIn.headers.get("set-auth-token")!;
+      const token = await fetch(`${server.url}/api/auth/token`, { headers: { Origin: APP_ORIGIN, Authorization: `Bearer ${session}` } });
+      expect(token.status).toBe(200);
+      expect(token.headers.get("access-control-allow-origin")).toBe(APP_ORIGIN);
+      const { token: jwt } = (await token.json()) as { token: string };
+      expect((await call(server, "GET", "/api/tasks", { token: jwt, headers: { Origin: APP_ORIGIN } })).status).toBe(200);
+
+      // Any other origin gets no CORS headers, so a browser keeps the answer from its page.
+      const evil = { Origin: "https://evil.example.com" };
+      const evilPre = await fetch(`${server.url}/api/auth/sign-in/email`, { method: "OPTIONS", headers: { ...evil, "Access-Control-Request-Method": "POST" } });
+      const evilToken = await fetch(`${server.url}/api/auth/token`, { headers: { ...evil, Authorization: `Bearer ${session}` } });
+      for (const res of [evilPre, evilToken]) {
+        expect(res.headers.get("access-control-allow-origin")).toBeNull();
+        expect(res.headers.get("access-control-expose-headers")).toBeNull();
+      }
+    });
+
     it("gives other origins no CORS headers at all", async () => {
       for (const origin of ["https://evil.example.com", "null", "https://app.example.com.evil.io", "http://app.example.com"]) {
         const pre = await fetch(`${server.url}/api/tasks/x`, { method: "OPTIONS", headers: { Origin: origin, "Access-Control-Request-Method": "DELETE" } });
