@@ -29,7 +29,20 @@ export function parseForm<S extends z.ZodType>(schema: S, formData: FormData): F
     const field = String(issue.path[0] ?? "form");
     fieldErrors[field] ??= issue.message;
   }
-  return { success: false, fieldErrors };
+  return { success: false, fieldErrors: inFormOrder(fieldErrors, formData) };
+}
+
+/**
+ * Errors in the form's own order (FormData keeps the page's), not the schema's: the first
+ * one is where focus goes, with or without JavaScript.
+ */
+function inFormOrder(errors: FieldErrors, formData: FormData): FieldErrors {
+  const order = [...new Set(formData.keys())];
+  const position = (field: string) => {
+    const i = order.indexOf(field);
+    return i === -1 ? order.length : i;
+  };
+  return Object.fromEntries(Object.entries(errors).sort(([a], [b]) => position(a) - position(b)));
 }
 
 /** What the user typed, to put back into the form (never passwords). */

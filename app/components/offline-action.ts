@@ -7,11 +7,14 @@ import { showClientToast } from "~/client-toast";
  * not get there (network down, server restarting) answers the fetcher with a failure
  * instead of replacing the page with an error — so optimistic rows roll back — and says so.
  */
-export async function clientActionWithOfflineToast({ serverAction }: ClientActionFunctionArgs) {
+export async function clientActionWithOfflineToast({ request, serverAction }: ClientActionFunctionArgs) {
   try {
     return await serverAction();
   } catch (error) {
     if (error instanceof Response || isRouteErrorResponse(error)) throw error;
+    // Cancelled by the app itself (a newer submission with the same fetcher key): not a
+    // network failure, and Remix drops the answer anyway.
+    if (request.signal.aborted) throw error;
     showClientToast({
       type: "error",
       message: "Tasklane could not be reached",

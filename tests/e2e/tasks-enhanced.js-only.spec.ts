@@ -40,6 +40,42 @@ test.describe("optimistic updates", () => {
     await expect(page.getByLabel("Title")).toBeFocused();
   });
 
+  test("tasks added in quick succession are each saved; the form clears at once and typing is never wiped", async ({ page }) => {
+    await signUp(page);
+    const release = await holdDataRequests(page);
+    const title = page.getByLabel("Title");
+    for (const name of ["Buy eggs", "Call mum", "Post letter"]) {
+      await title.fill(name);
+      await title.press("Enter");
+      await expect(title).toHaveValue("");
+      await expect(title).toBeFocused();
+    }
+    await expect(page.locator("li.task.pending")).toHaveCount(3);
+    await title.pressSequentially("Still typing");
+    await release();
+    for (const name of ["Buy eggs", "Call mum", "Post letter"]) {
+      await expect(page.getByRole("link", { name, exact: true })).toBeVisible();
+    }
+    await expect(page.locator("li.task.pending")).toHaveCount(0);
+    await expect(title).toHaveValue("Still typing");
+    await expect(page.getByText("could not be reached")).toHaveCount(0);
+    await page.reload();
+    await expect(page.locator(".task-title")).toHaveText(["Post letter", "Call mum", "Buy eggs"]);
+  });
+
+  test("an add that never arrives comes back into the form to try again", async ({ page }) => {
+    await signUp(page);
+    await page.route(/\.data(\?|$)/, (route) => route.abort("internetdisconnected"));
+    await page.getByLabel("Title").fill("Lost in the tunnel");
+    await page.getByRole("button", { name: "Add task" }).click();
+    await expect(page.getByRole("status")).toContainText("Tasklane could not be reached");
+    await expect(page.getByLabel("Title")).toHaveValue("Lost in the tunnel");
+    await expect(page.locator("li.task.pending")).toHaveCount(0);
+    await page.unroute(/\.data(\?|$)/);
+    await page.getByRole("button", { name: "Add task" }).click();
+    await expect(page.getByRole("link", { name: "Lost in the tunnel", exact: true })).toBeVisible();
+  });
+
   test("a toggle shows the new state before the server answers", async ({ page }) => {
     await signUp(page);
     await page.getByLabel("Title").fill("Quick toggle");
