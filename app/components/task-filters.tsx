@@ -1,5 +1,5 @@
 import { Form, Link, useSubmit } from "@remix-run/react";
-import { useRef } from "react";
+import { useEffect, useRef } from "react";
 import { EnumOptions } from "~/components/forms";
 import { useHydrated } from "~/components/hydrated";
 import { PRIORITIES } from "~/task-constants";
@@ -30,6 +30,14 @@ export function TaskFilters({ query, tags }: { query: ListQuery; tags: string[] 
   const hydrated = useHydrated();
   const submit = useSubmit();
   const timer = useRef<ReturnType<typeof setTimeout>>();
+  // The form is rebuilt for each view (its key) so its fields show the URL's values; the
+  // field that was just changed gets focus back, or keyboard users would be thrown to <body>.
+  const changed = useRef<string | null>(null);
+  const formKey = JSON.stringify({ ...query, q: undefined, cursor: undefined });
+  useEffect(() => {
+    if (changed.current) document.getElementById(changed.current)?.focus();
+    changed.current = null;
+  }, [formKey]);
   const apply = (form: HTMLFormElement | null, delay = 0) => {
     if (!form) return;
     clearTimeout(timer.current);
@@ -45,7 +53,19 @@ export function TaskFilters({ query, tags }: { query: ListQuery; tags: string[] 
           </Link>
         ))}
       </nav>
-      <Form key={JSON.stringify({ ...query, q: undefined, cursor: undefined })} method="get" action="/tasks" className="filter-form" role="search" onChange={(e) => hydrated && apply(e.currentTarget, (e.target as HTMLElement).getAttribute("type") === "search" ? 300 : 0)}>
+      <Form
+        key={formKey}
+        method="get"
+        action="/tasks"
+        className="filter-form"
+        role="search"
+        onChange={(e) => {
+          if (!hydrated) return;
+          const field = e.target as HTMLElement;
+          changed.current = field.id;
+          apply(e.currentTarget, field.getAttribute("type") === "search" ? 300 : 0);
+        }}
+      >
         {query.status !== "all" ? <input type="hidden" name="status" value={query.status} /> : null}
         <div className="field grow">
           <label htmlFor="filter-q">Search</label>

@@ -295,5 +295,16 @@ test.describe("accessibility and looks", () => {
     await toggle.focus();
     await page.keyboard.press("Enter");
     await expect(page.getByRole("button", { name: "Mark as not done: Typed task" })).toBeVisible();
+
+    // A filter changed from the keyboard keeps focus (with JavaScript it applies at once;
+    // without, the Apply button does).
+    const filters = page.getByRole("search");
+    const priority = filters.getByLabel("Priority");
+    await priority.focus();
+    await page.keyboard.press("ArrowDown");
+    if (!jsOn()) await filters.getByRole("button", { name: "Apply" }).press("Enter");
+    await expect(page).toHaveURL(/priority=low/);
+    await expect(priority).toHaveValue("low");
+    if (jsOn()) await expect(priority).toBeFocused();
   });
 });
