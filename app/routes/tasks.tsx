@@ -1,8 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useFetchers, useLoaderData, useLocation } from "@remix-run/react";
+import { Link, useActionData, useFetchers, useLoaderData, useLocation } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { clientActionWithOfflineToast, skipRevalidationWhenUnreachable } from "~/components/offline-action";
-import { useHydrated } from "~/components/hydrated";
+import { BulkActions } from "~/components/task-bulk";
 import { TaskCreateForm } from "~/components/task-create";
 import { TaskFilters, viewUrl } from "~/components/task-filters";
 import { TaskList } from "~/components/task-list";
@@ -52,7 +52,6 @@ export default function Tasks() {
   const { tasks, nextCursor, counts, tags, query, today } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const location = useLocation();
-  const hydrated = useHydrated();
   const returnTo = location.pathname + location.search;
 
   // Optimistic rows for creates still on their way, and counts that already count every
@@ -74,20 +73,13 @@ export default function Tasks() {
       <TaskCreateForm returnTo={returnTo} serverResult={createResult} />
       <TaskFilters query={query} tags={tags} />
       {counts.total > 0 ? (
-        <div className="bulk actions">
-          <Form method="post">
-            <input type="hidden" name="returnTo" value={returnTo} />
-            <button type="submit" name="intent" value="complete-all" className="button small" disabled={activeLeft === 0}>
-              Mark all complete
-            </button>
-          </Form>
-          <Form method="post" onSubmit={(e) => hydrated && !window.confirm(`Delete ${completedNow} completed task(s)?`) && e.preventDefault()}>
-            <input type="hidden" name="returnTo" value={returnTo} />
-            <button type="submit" name="intent" value="clear-completed" className="button small" disabled={completedNow === 0}>
-              Clear completed
-            </button>
-          </Form>
-        </div>
+        <BulkActions
+          query={query}
+          returnTo={returnTo}
+          activeLeft={activeLeft}
+          completedNow={completedNow}
+          confirmingClear={new URLSearchParams(location.search).get("confirm") === "clear-completed"}
+        />
       ) : null}
       <h2 className="visually-hidden" id="list-heading">
         Task list

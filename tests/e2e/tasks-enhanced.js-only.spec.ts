@@ -146,6 +146,19 @@ test.describe("optimistic updates", () => {
     await expect(page.getByText("No tasks yet")).toBeVisible();
   });
 
+  test("the bulk buttons say they are working while their request is on its way", async ({ page }) => {
+    await signUp(page);
+    await page.getByLabel("Title").fill("Bulk me");
+    await page.getByRole("button", { name: "Add task" }).click();
+    await expect(page.getByRole("link", { name: "Bulk me", exact: true })).toBeVisible();
+    const release = await holdDataRequests(page);
+    await page.getByRole("button", { name: "Mark all complete" }).click();
+    await expect(page.getByRole("button", { name: "Completing…" })).toHaveAttribute("aria-disabled", "true");
+    await release();
+    await expect(page.getByRole("status")).toContainText("Marked 1 task complete.");
+    await expect(page.getByRole("button", { name: "Mark all complete" })).toBeDisabled();
+  });
+
   test("a delete removes the row at once and keeps keyboard focus in the list", async ({ page }) => {
     await signUp(page);
     for (const title of ["Keep", "Remove"]) {

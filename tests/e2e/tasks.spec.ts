@@ -154,9 +154,29 @@ test.describe("completing, editing and deleting", () => {
     await page.getByRole("button", { name: "Mark all complete" }).click();
     await expect(page.locator(".counter")).toHaveText("0 left");
     await expect(page.getByRole("status")).toContainText("Marked 3 tasks complete.");
-    if (jsOn()) page.once("dialog", (dialog) => dialog.accept());
-    await page.getByRole("button", { name: "Clear completed" }).click();
+    // Clearing deletes for good, so it asks first: a dialog with JavaScript, a panel without.
+    if (jsOn()) {
+      page.once("dialog", (dialog) => dialog.dismiss());
+      await page.getByRole("button", { name: "Clear completed" }).click();
+      await expect(list(page).locator(".task")).toHaveCount(3);
+      page.once("dialog", (dialog) => {
+        expect(dialog.message()).toBe("Delete 3 completed tasks?");
+        void dialog.accept();
+      });
+      await page.getByRole("button", { name: "Clear completed" }).click();
+    } else {
+      await page.getByRole("link", { name: "Clear completed" }).click();
+      const panel = page.getByRole("alertdialog", { name: "Clear completed tasks?" });
+      await expect(panel).toContainText("3 completed tasks will be deleted for good.");
+      await panel.getByRole("link", { name: "Cancel" }).click();
+      await expect(panel).toHaveCount(0);
+      await expect(list(page).locator(".task")).toHaveCount(3);
+      await page.getByRole("link", { name: "Clear completed" }).click();
+      await expect(page.getByRole("button", { name: "Yes, delete 3 completed tasks" })).toBeFocused();
+      await page.getByRole("button", { name: "Yes, delete 3 completed tasks" }).click();
+    }
     await expect(page.getByText("No tasks yet")).toBeVisible();
+    await expect(page.getByRole("status")).toContainText("Cleared 3 completed tasks.");
   });
 
   test("completing a repeating task schedules the next one", async ({ page }) => {

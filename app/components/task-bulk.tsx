@@ -1,0 +1,65 @@
+import { Form, Link } from "@remix-run/react";
+import { SubmitButton } from "~/components/forms";
+import { useHydrated } from "~/components/hydrated";
+import { viewUrl } from "~/components/task-filters";
+import type { ListQuery } from "~/tasks";
+
+type Props = {
+  query: ListQuery;
+  returnTo: string;
+  /** The counts as they will be once the requests in flight land, so the buttons agree with the rows. */
+  activeLeft: number;
+  completedNow: number;
+  /** The view's URL asked to confirm clearing (?confirm=clear-completed): the page without JavaScript. */
+  confirmingClear: boolean;
+};
+
+const tasks = (n: number) => `${n} completed task${n === 1 ? "" : "s"}`;
+
+/**
+ * "Mark all complete" and "Clear completed". Clearing deletes for good, so it asks first:
+ * a browser dialog with JavaScript, a confirmation panel in the page without.
+ */
+export function BulkActions({ query, returnTo, activeLeft, completedNow, confirmingClear }: Props) {
+  const hydrated = useHydrated();
+  const view = viewUrl(query, {});
+  return (
+    <>
+      {confirmingClear && completedNow > 0 ? (
+        <section className="card danger-zone" role="alertdialog" aria-labelledby="clear-heading" aria-describedby="clear-text">
+          <h2 id="clear-heading">Clear completed tasks?</h2>
+          <p id="clear-text">{tasks(completedNow)} will be deleted for good.</p>
+          <Form method="post" className="actions">
+            <input type="hidden" name="returnTo" value={view} />
+            <SubmitButton intent="clear-completed" pendingLabel="Clearing…" className="button danger" autoFocus>
+              Yes, delete {tasks(completedNow)}
+            </SubmitButton>
+            <Link to={view} className="button">
+              Cancel
+            </Link>
+          </Form>
+        </section>
+      ) : null}
+      <div className="bulk actions">
+        <Form method="post">
+          <input type="hidden" name="returnTo" value={returnTo} />
+          <SubmitButton intent="complete-all" pendingLabel="Completing…" className="button small" disabled={activeLeft === 0}>
+            Mark all complete
+          </SubmitButton>
+        </Form>
+        {hydrated || completedNow === 0 ? (
+          <Form method="post" onSubmit={(e) => !window.confirm(`Delete ${tasks(completedNow)}?`) && e.preventDefault()}>
+            <input type="hidden" name="returnTo" value={returnTo} />
+            <SubmitButton intent="clear-completed" pendingLabel="Clearing…" className="button small" disabled={completedNow === 0}>
+              Clear completed
+            </SubmitButton>
+          </Form>
+        ) : (
+          <Link to={`${view}${view.includes("?") ? "&" : "?"}confirm=clear-completed`} className="button small">
+            Clear completed
+          </Link>
+        )}
+      </div>
+    </>
+  );
+}
