@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { useState } from "react";
+import { Form, Link, useActionData, useLoaderData, useNavigate } from "@remix-run/react";
+import { useEffect, useRef, useState } from "react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { clientActionWithOfflineToast, skipRevalidationWhenUnreachable } from "~/components/offline-action";
 import { ErrorAutoFocus, SubmitButton, useFocusFirstError, validateBeforeSubmit } from "~/components/forms";
@@ -51,13 +51,32 @@ export default function TaskPage() {
   };
   const formRef = useFocusFirstError(failed);
   const due = dueState(task, today);
+  const navigate = useNavigate();
+  const deleteLinkRef = useRef<HTMLAnchorElement>(null);
+  // The edit form is rebuilt after a save, and the panel goes after a cancel: either way
+  // the focused button disappears, so focus goes back where the user was.
+  const seen = useRef({ confirmDelete, updatedAt: task.updatedAt });
+  useEffect(() => {
+    const before = seen.current;
+    if (before.confirmDelete && !confirmDelete) deleteLinkRef.current?.focus();
+    else if (before.updatedAt !== task.updatedAt && document.activeElement === document.body) {
+      formRef.current?.querySelector<HTMLElement>('button[value="update"]')?.focus();
+    }
+    seen.current = { confirmDelete, updatedAt: task.updatedAt };
+  }, [confirmDelete, task.updatedAt, formRef]);
   return (
     <div className="task-page">
       <p>
         <Link to="/tasks">← All tasks</Link>
       </p>
       {confirmDelete ? (
-        <section className="card danger-zone" aria-labelledby="confirm-heading" role="alertdialog" aria-describedby="confirm-text">
+        <section
+          className="card danger-zone"
+          aria-labelledby="confirm-heading"
+          role="alertdialog"
+          aria-describedby="confirm-text"
+          onKeyDown={(e) => e.key === "Escape" && navigate(`/tasks/${task.id}`, { replace: true })}
+        >
           <h2 id="confirm-heading">Delete this task?</h2>
           <p id="confirm-text">“{task.title}” will be deleted for good.</p>
           <Form method="post" className="actions">
@@ -100,7 +119,7 @@ export default function TaskPage() {
               Save changes
             </SubmitButton>
             {confirmDelete ? null : (
-              <Link to={`/tasks/${task.id}?delete=confirm`} className="button quiet">
+              <Link ref={deleteLinkRef} to={`/tasks/${task.id}?delete=confirm`} className="button quiet">
                 Delete…
               </Link>
             )}

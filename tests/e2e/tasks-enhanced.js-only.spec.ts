@@ -214,6 +214,29 @@ test.describe("moving around", () => {
   });
 });
 
+test.describe("the task page from the keyboard", () => {
+  test("Escape closes the delete panel and focus returns to Delete…; after a save focus stays on Save", async ({ page }) => {
+    await signUp(page);
+    await page.getByLabel("Title").fill("Keyboard page");
+    await page.getByRole("button", { name: "Add task" }).click();
+    await page.getByRole("link", { name: "Keyboard page", exact: true }).click();
+    await expect(page.getByRole("heading", { name: "Edit task" })).toBeVisible();
+
+    await page.getByRole("link", { name: "Delete…" }).press("Enter");
+    const panel = page.getByRole("alertdialog", { name: "Delete this task?" });
+    await expect(page.getByRole("button", { name: "Yes, delete it" })).toBeFocused();
+    await page.keyboard.press("Escape");
+    await expect(panel).toHaveCount(0);
+    await expect(page).toHaveURL(/\/tasks\/[^?]+$/);
+    await expect(page.getByRole("link", { name: "Delete…" })).toBeFocused();
+
+    await page.getByLabel("Title").fill("Keyboard page, saved");
+    await page.getByRole("button", { name: "Save changes" }).press("Enter");
+    await expect(page.getByRole("status")).toContainText("Task saved.");
+    await expect(page.getByRole("button", { name: "Save changes" })).toBeFocused();
+  });
+});
+
 test.describe("failures", () => {
   test("a request that never arrives rolls back with an error toast, and the page stays", async ({ page }) => {
     await signUp(page);
