@@ -129,7 +129,12 @@ function castCursor(sort: Sort, value: string | number): SQL {
   }
 }
 
-type Cursor = { s: Sort; o: "asc" | "desc"; v: string | number; id: string };
+/**
+ * Where a page ended: the sort key, then (for sorts other than created) the creation time,
+ * then the id. Tasks with the same key (same due date, priority or title) come in creation
+ * order, in the sort's direction, rather than in the order of their random ids.
+ */
+type Cursor = { s: Sort; o: "asc" | "desc"; v: string | number; c?: string; id: string };
 
 function encodeCursor(c: Cursor): string {
   return Buffer.from(JSON.stringify(c)).toString("base64url");
@@ -144,6 +149,7 @@ function decodeCursor(raw: string | undefined, sort: Sort, order: "asc" | "desc"
     if (sort === "priority" ? !Number.isInteger(c.v) : typeof c.v !== "string") return null;
     // Only values this module writes: an exact ISO timestamp, a real calendar date.
     if (sort === "created" && !isIsoTimestamp(String(c.v))) return null;
+    if (sort !== "created" && (typeof c.c !== "string" || !isIsoTimestamp(c.c))) return null;
     if (sort === "due" && !isCalendarDate(String(c.v)) && c.v !== "9999-12-31" && c.v !== "0001-01-01") return null;
     if (typeof c.v === "string" && c.v.length > 4 * TITLE_MAX) return null;
     return c;
@@ -191,20 +197,19 @@ export async function listTasks(userId: string, query: ListOptions): Promise<Tas
     const rows = await newestFirst.execute({ userId, limit: limit + 1 });
     return toPage(rows, limit, query.sort, order);
   }
+  // The created sort's key is the creation time already.
+  const keys = query.sort === "created" ? [key, sql`${task.id}`] : [key, sql`${task.createdAt}`, sql`${task.id}`];
   if (cursor) {
-    const after = castCursor(query.sort, cursor.v);
-    filters.push(
-      order === "asc"
-        ? sql`(${key}, ${task.id}) > (${after}, ${cursor.id})`
-        : sql`(${key}, ${task.id}) < (${after}, ${cursor.id})`,
-    );
+    const values = [castCursor(query.sort, cursor.v), ...(query.sort === "created" ? [] : [sql`${cursor.c}::timestamptz`]), sql`${cursor.id}`];
+    const row = (parts: SQL[]) => sql`(${sql.join(parts, sql`, `)})`;
+    filters.push(order === "asc" ? sql`${row(keys)} > ${row(values)}` : sql`${row(keys)} < ${row(values)}`);
   }
   const direction = order === "asc" ? asc : desc;
   const rows = await db
     .select(query.sort === "title" ? { ...getTableColumns(task), titleKey: sql<string>`${key}` } : getTableColumns(task))
     .from(task)
     .where(and(...filters))
-    .orderBy(direction(key), direction(task.id))
+    .orderBy(...keys.map((k) => direction(k)))
     .limit(limit + 1);
 
   return toPage(rows, limit, query.sort, order);
@@ -223,7 +228,9 @@ function toPage(rows: ListedRow[], limit: number, sort: Sort, order: "asc" | "de
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   const nextCursor =
-    rows.length > limit && last ? encodeCursor({ s: sort, o: order, v: cursorValue(last, sort, order), id: last.id }) : null;
+    rows.length > limit && last
+      ? encodeCursor({ s: sort, o: order, v: cursorValue(last, sort, order), ...(sort === "created" ? {} : { c: last.createdAt.toISOString() }), id: last.id })
+      : null;
   return { tasks: page.map(toTask), nextCursor };
 }
 

@@ -172,6 +172,10 @@ describe.each(backends)("task domain on %s", (backend) => {
             const b = key(all[i]!);
             if (order === "asc") expect(a <= b).toBe(true);
             else expect(a >= b).toBe(true);
+            // Ties come in creation order, in the sort's direction, not by random id.
+            const [x, y] = [all[i - 1]!.createdAt, all[i]!.createdAt];
+            if (a === b && order === "asc") expect(x <= y, `${x} then ${y}`).toBe(true);
+            if (a === b && order === "desc") expect(x >= y, `${x} then ${y}`).toBe(true);
           }
           if (sort === "due") {
             // Tasks without a date come last in both directions.
