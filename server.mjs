@@ -86,16 +86,20 @@ const publicFiles = new Set(readdirSync(clientDir).filter((name) => name !== "as
 const serveStatic = express.static(clientDir, { maxAge: "1h", index: false });
 app.use((req, res, next) => (publicFiles.has(req.path) ? serveStatic(req, res, next) : next()));
 
-/** The short pages answered here, before the app runs; `text` is trusted markup. */
-function plainPage(title, text, link = `<a href="/">Go to Tasklane</a>`) {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light dark"><title>${title} · Tasklane</title></head><body><main><h1>${title}</h1><p>${text}</p><p>${link}</p></main></body></html>`;
-}
+// The app's stylesheet (its name carries a content hash), so the short pages answered
+// here, before the app runs, look like the app's own error pages.
+const stylesheet = readdirSync(path.join(clientDir, "assets")).find((name) => /^styles-[\w-]+\.css$/.test(name));
+const PLAIN_PAGE_CSP = "default-src 'none'; style-src 'self'; frame-ancestors 'none'";
 
-const refusedPage = plainPage(
-  "Request refused",
-  "This form was sent from another site, so Tasklane did not act on it. Nothing was changed.",
-  `<a href="/">Go to Tasklane</a> and try again from there.`,
-);
+/** One of those pages; `text` and `link` are trusted markup. */
+function sendPlainPage(res, status, title, text, link = `<a href="/">Go to Tasklane</a>`) {
+  const css = stylesheet ? `<link rel="stylesheet" href="/assets/${stylesheet}">` : "";
+  res.status(status).set({ "Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": PLAIN_PAGE_CSP }).send(
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light dark"><title>${title} · Tasklane</title>${css}</head>` +
+      `<body><header class="site-header"><div class="container header-inner"><a class="brand" href="/">Tasklane</a></div></header>` +
+      `<main class="container"><section class="error-page" aria-labelledby="error-title"><p class="error-status">${status}</p><h1 id="error-title">${title}</h1><p>${text}</p><p>${link}</p></section></main></body></html>`,
+  );
+}
 
 // A page form (or a fetcher's .data request) posted from another origin. Remix would
 // throw on it (a bare 500); answer with a clear 403 instead. Same-origin checks for requests without an Origin (Referer,
@@ -114,12 +118,14 @@ app.use((req, res, next) => {
     originHost = null;
   }
   if (originHost && originHost === req.get("host")) return next();
-  res.status(403).set({
-    "Content-Type": "text/html; charset=utf-8",
-    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "strict-origin-when-cross-origin",
-  }).send(refusedPage);
+  res.set({ "X-Content-Type-Options": "nosniff", "Referrer-Policy": "strict-origin-when-cross-origin" });
+  sendPlainPage(
+    res,
+    403,
+    "Request refused",
+    "This form was sent from another site, so Tasklane did not act on it. Nothing was changed.",
+    `<a href="/">Go to Tasklane</a> and try again from there.`,
+  );
 });
 
 // Forms and /api/auth/* bodies are a few KiB, but Remix and Better Auth would buffer a body
@@ -137,7 +143,7 @@ app.use(async (req, res, next) => {
   res.setHeader("Connection", "close");
   res.setHeader("Cache-Control", "no-store");
   if (req.path.startsWith("/api/")) return sendProblem(res, status, title, detail);
-  res.status(status).type("text/html").send(plainPage(title, `${detail} Nothing was changed.`));
+  sendPlainPage(res, status, title, `${detail} Nothing was changed.`);
 });
 
 // Same shape and exact Content-Type as the API's own problems (Express's res.type would
@@ -158,7 +164,7 @@ app.use("/api", (req, res, next) => {
 // uses; Remix answers odd values of it with a 500. Refuse it plainly instead.
 app.use((req, res, next) => {
   if (!("_data" in req.query)) return next();
-  res.status(400).type("text/html").send(plainPage("Bad Request", "Tasklane could not read that address."));
+  sendPlainPage(res, 400, "Bad Request", "Tasklane could not read that address.");
 });
 
 app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
@@ -175,7 +181,7 @@ app.use((error, req, res, _next) => {
   if (req.path.startsWith("/api/")) {
     sendProblem(res, status, title, status === 404 ? detail : "The request could not be read.");
   } else {
-    res.status(status).type("text/html").send(plainPage(title, detail));
+    sendPlainPage(res, status, title, detail);
   }
 });
 

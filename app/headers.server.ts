@@ -27,3 +27,14 @@ export function setSecurityHeaders(headers: Headers, nonce?: string) {
     headers.set("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
   }
 }
+
+/**
+ * The action of a route that only reads (the health checks): a plain 405 with Allow, where
+ * Remix's default for a route without an action reads "Unexpected Server Error".
+ */
+export function onlyGetAndHead() {
+  return new Response("Only GET and HEAD\n", {
+    status: 405,
+    headers: { Allow: "GET, HEAD", "Content-Type": "text/plain", "Cache-Control": "no-store" },
+  });
+}

@@ -1,6 +1,8 @@
 import { pingDb } from "~/db.server";
 
 // Readiness: a load balancer sends traffic here only while the database answers.
+export { onlyGetAndHead as action } from "~/headers.server";
+
 export async function loader() {
   const ready = await pingDb();
   return new Response(ready ? "ready\n" : "database unavailable\n", {

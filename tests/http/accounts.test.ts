@@ -41,6 +41,15 @@ describe.each(backends)("accounts over HTTP (%s)", (backend) => {
       expect(await res.text()).toBe("ok\n");
     });
 
+    it("the health checks answer other methods with a plain 405 and Allow", async () => {
+      for (const path of ["/healthz", "/readyz"]) {
+        const res = await fetch(`${server.url}${path}`, { method: "POST", headers: { Origin: server.url } });
+        expect(res.status, path).toBe(405);
+        expect(res.headers.get("allow")).toBe("GET, HEAD");
+        expect(await res.text()).toBe("Only GET and HEAD\n");
+      }
+    });
+
     it("/readyz answers 200 while the database answers", async () => {
       const res = await fetch(`${server.url}/readyz`);
       expect(res.status).toBe(200);

@@ -47,12 +47,17 @@ describe("security headers for a plain-http deployment", () => {
     expect(res.headers.get("permissions-policy")).toContain("camera=()");
   });
 
-  it("answers a missing asset with a short 404 page titled Not Found, with the same headers", async () => {
+  it("answers a missing asset with a short 404 page titled Not Found, styled like the app's own", async () => {
     const res = await fetch(`${server.url}/assets/no-such-file.js`);
     expect(res.status).toBe(404);
     const html = await res.text();
     expect(html).toContain("<title>Not Found");
     expect(html).toContain("There is nothing at this address.");
     expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    // The app's stylesheet, which the page's CSP lets load (and nothing else).
+    const css = html.match(/<link rel="stylesheet" href="(\/assets\/styles-[\w-]+\.css)">/)?.[1];
+    expect(css).toBeTruthy();
+    expect((await fetch(`${server.url}${css}`)).status).toBe(200);
+    expect(res.headers.get("content-security-policy")).toBe("default-src 'none'; style-src 'self'; frame-ancestors 'none'");
   });
 });
