@@ -196,11 +196,11 @@ test.describe("views in the URL", () => {
     await page.getByRole("button", { name: "Mark as done: Buy bread" }).click();
     await expect(page.locator(".counter")).toHaveText("2 left");
 
-    await page.getByRole("link", { name: "Completed" }).click();
+    await page.getByRole("link", { name: "Completed", exact: true }).click();
     await expect(page).toHaveURL(/status=completed/);
     await expect(list(page).locator(".task-title")).toHaveText(["Buy bread"]);
 
-    await page.getByRole("link", { name: "All" }).click();
+    await page.getByRole("link", { name: "All", exact: true }).click();
     await expect(page).not.toHaveURL(/status=/);
     await page.getByLabel("Search").fill("call");
     if (jsOn()) await expect(page).toHaveURL(/q=call/);
