@@ -21,7 +21,9 @@ export const auth = betterAuth({
   baseURL: env.baseURL,
   basePath: "/api/auth",
   secret: env.secret,
-  trustedOrigins: env.trustedOrigins,
+  // CORS_ORIGINS may sign in from a browser for the bearer-token flow (no cookies: those
+  // are SameSite=Lax); the HTML pages' own cross-site check stays base-URL only.
+  trustedOrigins: [...env.trustedOrigins, ...env.corsOrigins],
   database: drizzleAdapter(db, {
     provider: "pg",
     schema: {
@@ -61,6 +63,10 @@ export const auth = betterAuth({
     modelName: "rateLimit",
   },
   advanced: {
+    // Better Auth turns its origin check off by itself when NODE_ENV=test or TEST is set
+    // (vitest sets TEST): never here, so tests see what production does, and a stray TEST
+    // variable in production cannot disable it.
+    disableOriginCheck: false,
     useSecureCookies: https,
     defaultCookieAttributes: { httpOnly: true, sameSite: "lax", secure: https },
     ipAddress: env.clientIpHeader

@@ -516,8 +516,16 @@ describe.each(backends)("task API routes (%s)", (backend) => {
       const { token: jwt } = (await token.json()) as { token: string };
       expect((await call(server, "GET", "/api/tasks", { token: jwt, headers: { Origin: APP_ORIGIN } })).status).toBe(200);
 
-      // Any other origin gets no CORS headers, so a browser keeps the answer from its page.
+      // Any other origin: Better Auth refuses its sign-in, and no CORS headers, so a browser
+      // keeps the answers from its page.
       const evil = { Origin: "https://evil.example.com" };
+      const evilSignIn = await fetch(`${server.url}/api/auth/sign-in/email`, {
+        method: "POST",
+        headers: { ...evil, "Content-Type": "application/json" },
+        body: JSON.stringify({ email: user.email, password: user.password }),
+      });
+      expect(evilSignIn.status).toBe(403);
+      expect(evilSignIn.headers.get("set-auth-token")).toBeNull();
       const evilPre = await fetch(`${server.url}/api/auth/sign-in/email`, { method: "OPTIONS", headers: { ...evil, "Access-Control-Request-Method": "POST" } });
       const evilToken = await fetch(`${server.url}/api/auth/token`, { headers: { ...evil, Authorization: `Bearer ${session}` } });
       for (const res of [evilPre, evilToken]) {
