@@ -1,5 +1,6 @@
-import { Form, useFetcher, useFetchers, useSubmit } from "@remix-run/react";
-import { useEffect, useRef, useState } from "react";
+import { Form, useFetcher, useSubmit } from "@remix-run/react";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { showClientToast } from "~/client-toast";
 import { ErrorAutoFocus, validateBeforeSubmit } from "~/components/forms";
 import { useHydrated } from "~/components/hydrated";
 import { TaskDetailFields, taskInputForm } from "~/components/task-fields";
@@ -7,6 +8,8 @@ import type { FieldErrors } from "~/forms";
 import { TITLE_MAX, type Task } from "~/task-constants";
 
 type CreateResult = { ok: true; task: Task } | { ok: false; fieldErrors?: FieldErrors; values?: Record<string, string>; error?: string };
+
+type Refused = Extract<CreateResult, { ok: false }>;
 
 /**
  * The "Add task" form. Without JavaScript it is a plain POST with a redirect back. With
@@ -19,24 +22,36 @@ export function TaskCreateForm({ returnTo, serverResult }: { returnTo: string; s
   const formRef = useRef<HTMLFormElement>(null);
   const titleRef = useRef<HTMLInputElement>(null);
   const [clientErrors, setClientErrors] = useState<FieldErrors | null>(null);
-  // The latest add: its answer (a refusal) is what the form shows.
-  const sent = useRef({ count: 0, values: {} as Record<string, string> });
-  const [lastKey, setLastKey] = useState<string>();
-  const last = useFetcher<CreateResult>({ key: lastKey });
-  const adding = useFetchers().some((f) => f.state !== "idle" && f.formData?.get("intent") === "create");
-  const result = (lastKey ? last.data : undefined) ?? serverResult;
-  const refused = result && !result.ok ? result : undefined;
+  // Adds on their way (one fetcher each) and what each sent, to put back if it fails.
+  const sent = useRef({ count: 0, values: new Map<string, Record<string, string>>() });
+  const [inFlight, setInFlight] = useState<string[]>([]);
+  const [usedFetchers, setUsedFetchers] = useState(false);
+  const [refusal, setRefusal] = useState<{ result: Refused; values: Record<string, string> } | null>(null);
+  // The page's own refusal (a plain POST before JavaScript ran) counts until the first add.
+  const pageRefusal = !usedFetchers && serverResult && !serverResult.ok ? serverResult : undefined;
+  const refused = refusal?.result ?? pageRefusal;
   const errors: FieldErrors = clientErrors ?? refused?.fieldErrors ?? {};
-  // A refused add comes back into the form: with the server's copy of the input, or, if
-  // the request never got there, with what was sent.
-  const values = refused ? (refused.values ?? (lastKey ? sent.current.values : {})) : {};
+  const values = refusal ? (refusal.result.values ?? refusal.values) : (pageRefusal?.values ?? {});
   const validate = validateBeforeSubmit(taskInputForm, setClientErrors);
 
-  useEffect(() => {
-    if (last.state === "idle" && last.data && !last.data.ok) {
-      formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus() ?? titleRef.current?.focus();
+  const settled = useCallback((key: string, result: CreateResult) => {
+    setInFlight((keys) => keys.filter((k) => k !== key));
+    const values = sent.current.values.get(key) ?? {};
+    sent.current.values.delete(key);
+    if (result.ok) return;
+    // A refused add comes back into the form, unless the user is already typing the next
+    // one: that is never overwritten, and a toast says what was not added.
+    if (!titleRef.current?.value.trim()) setRefusal({ result, values });
+    else if (result.error !== "unreachable") {
+      // (An add that never arrived has had its toast from the offline handler.)
+      const why = Object.values(result.fieldErrors ?? {}).find(Boolean) ?? result.error;
+      showClientToast({ type: "error", message: `“${values.title ?? ""}” was not added`, description: why });
     }
-  }, [last.state, last.data]);
+  }, []);
+
+  useEffect(() => {
+    if (refusal) formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus() ?? titleRef.current?.focus();
+  }, [refusal]);
 
   useEffect(() => {
     // Without JavaScript the server re-rendered the page; put focus on the first error.
@@ -49,9 +64,11 @@ export function TaskCreateForm({ returnTo, serverResult }: { returnTo: string; s
     event.preventDefault();
     const form = event.currentTarget;
     const key = `create:${++sent.current.count}`;
-    sent.current.values = Object.fromEntries([...new FormData(form)].filter((e): e is [string, string] => typeof e[1] === "string"));
+    sent.current.values.set(key, Object.fromEntries([...new FormData(form)].filter((e): e is [string, string] => typeof e[1] === "string")));
     submit(form, { method: "post", navigate: false, fetcherKey: key }); // reads the form now
-    setLastKey(key);
+    setInFlight((keys) => [...keys, key]);
+    setUsedFetchers(true);
+    setRefusal(null);
     form.reset();
     titleRef.current?.focus();
   };
@@ -89,15 +106,27 @@ export function TaskCreateForm({ returnTo, serverResult }: { returnTo: string; s
             </p>
           ) : null}
         </div>
-        <button type="submit" className="button primary add-button" data-pending={adding || undefined}>
-          {adding ? "Adding…" : "Add task"}
+        <button type="submit" className="button primary add-button" data-pending={inFlight.length > 0 || undefined}>
+          {inFlight.length > 0 ? "Adding…" : "Add task"}
         </button>
       </div>
       <details className="more-options" open={Object.keys(errors).some((k) => k !== "title") || undefined}>
         <summary>More options</summary>
-        <TaskDetailFields key={refused ? lastKey : undefined} idPrefix="new" values={values} errors={errors} />
+        <TaskDetailFields key={refusal ? sent.current.count : undefined} idPrefix="new" values={values} errors={errors} />
       </details>
+      {inFlight.map((key) => (
+        <AddWatcher key={key} fetcherKey={key} onSettled={settled} />
+      ))}
     </Form>
     </ErrorAutoFocus>
   );
+}
+
+/** Follows one add's fetcher (keeping it alive) and reports its answer once. */
+function AddWatcher({ fetcherKey, onSettled }: { fetcherKey: string; onSettled: (key: string, result: CreateResult) => void }) {
+  const fetcher = useFetcher<CreateResult>({ key: fetcherKey });
+  useEffect(() => {
+    if (fetcher.state === "idle" && fetcher.data) onSettled(fetcherKey, fetcher.data);
+  }, [fetcher.state, fetcher.data, fetcherKey, onSettled]);
+  return null;
 }

@@ -76,6 +76,44 @@ test.describe("optimistic updates", () => {
     await expect(page.getByRole("link", { name: "Lost in the tunnel", exact: true })).toBeVisible();
   });
 
+  test("an earlier add that fails after a later one was sent comes back; typing is never overwritten", async ({ page }) => {
+    await signUp(page);
+    let posts = 0;
+    await page.route(/\.data(\?|$)/, async (route) => {
+      if (route.request().method() !== "POST" || ++posts > 1) return route.continue();
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      await route.abort("internetdisconnected");
+    });
+    const title = page.getByLabel("Title");
+    await title.fill("First task typed");
+    await title.press("Enter");
+    await title.fill("Second task typed");
+    await title.press("Enter");
+    await expect(page.getByRole("link", { name: "Second task typed", exact: true })).toBeVisible();
+    await expect(page.getByRole("status")).toContainText("Tasklane could not be reached");
+    await expect(title).toHaveValue("First task typed");
+    await expect(title).toBeFocused();
+  });
+
+  test("a refusal from before JavaScript ran does not come back with later adds", async ({ page }) => {
+    await signUp(page);
+    // A plain document POST, as a submit before hydration would send: the page answers with the error.
+    await page.locator("form.create-form").evaluate((form: HTMLFormElement) => {
+      (form.querySelector("input[name=title]") as HTMLInputElement).value = "   ";
+      HTMLFormElement.prototype.submit.call(form);
+    });
+    await expect(page.getByText("Enter a title")).toBeVisible();
+    const release = await holdDataRequests(page);
+    await page.getByLabel("Title").fill("Buy milk");
+    await page.getByLabel("Title").press("Enter");
+    await expect(page.getByText("Enter a title")).toHaveCount(0);
+    await page.getByLabel("Title").pressSequentially("Next one");
+    await release();
+    await expect(page.getByRole("link", { name: "Buy milk", exact: true })).toBeVisible();
+    await expect(page.getByText("Enter a title")).toHaveCount(0);
+    await expect(page.getByLabel("Title")).toHaveValue("Next one");
+  });
+
   test("a toggle shows the new state before the server answers", async ({ page }) => {
     await signUp(page);
     await page.getByLabel("Title").fill("Quick toggle");
