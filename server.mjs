@@ -240,7 +240,12 @@ async function serveApi(req, res) {
     // itself turns every failure into a problem response.
     res.setHeader("Cache-Control", "no-store");
     setBaselineHeaders(res);
-    if (req.method === "TRACE") return sendProblem(res, 405, "Method Not Allowed", "TRACE is not allowed here.");
+    if (req.method === "TRACE") {
+      // 405 carries Allow: the methods the path takes, as the router tells an OPTIONS request.
+      const allow = (await handleApiRequest(new Request(new URL(req.url, "http://localhost"), { method: "OPTIONS" })).catch(() => null))?.headers.get("Allow");
+      if (allow) res.setHeader("Allow", allow);
+      return sendProblem(res, 405, "Method Not Allowed", "TRACE is not allowed here.");
+    }
     if (error instanceof TypeError) return sendProblem(res, 400, "Bad Request", "The request could not be read.");
     console.error(JSON.stringify({ level: "error", event: "api.failed", message: String(error?.message ?? error) }));
     return sendProblem(res, 500, "Internal Server Error", "Something went wrong on our side. Please try again.");

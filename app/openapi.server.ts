@@ -163,9 +163,9 @@ const parameters: Record<string, Json> = {
   TaskId: { name: "id", in: "path", required: true, schema: { type: "string" } },
   UserId: { name: "userId", in: "path", required: true, schema: { type: "string" }, description: "Must be the token's `sub`." },
   status: { name: "status", in: "query", schema: { type: "string", enum: [...STATUSES], default: "all" } },
-  q: { name: "q", in: "query", schema: { type: "string", maxLength: 200 }, description: "Searches title and description." },
+  q: { name: "q", in: "query", schema: { type: "string" }, description: "Searches title and description (the first 200 characters of it)." },
   priority: { name: "priority", in: "query", schema: priority },
-  tag: { name: "tag", in: "query", schema: { type: "string", maxLength: TAG_MAX } },
+  tag: { name: "tag", in: "query", schema: { type: "string" }, description: "Tasks carrying this tag (case-insensitive)." },
   due: { name: "due", in: "query", schema: { type: "string", enum: [...DUE_FILTERS] } },
   sort: { name: "sort", in: "query", schema: { type: "string", enum: [...SORTS], default: "created" } },
   order: { name: "order", in: "query", schema: { type: "string", enum: ["asc", "desc"] }, description: "Default: newest, soonest, most important, A–Z." },
@@ -193,6 +193,9 @@ function errors(...names: string[]): Record<string, Json> {
   };
   return Object.fromEntries(names.map((n) => [codes[n]!, response(n)]));
 }
+
+/** Better Auth's own error body (its endpoints do not answer problem+json). */
+const authError: Json = { type: "object", required: ["code"], properties: { code: { type: "string" }, message: { type: "string" } } };
 
 function op(operationId: string, tag: string, summary: string, rest: Json): Json {
   return { operationId, tags: [tag], summary, ...rest };
@@ -293,8 +296,13 @@ const paths: Record<string, Json> = {
           headers: { "set-auth-token": header("The session token, for Authorization: Bearer on /api/auth/token.") },
           content: jsonBody({ type: "object" }),
         },
-        "401": { description: "Wrong email or password." },
-        "429": { description: "Too many attempts." },
+        "400": { description: "A missing or malformed field (Better Auth's `{message, code}`).", content: jsonBody(authError) },
+        "401": { description: "Wrong email or password.", content: jsonBody(authError) },
+        "403": {
+          description: "An Origin that is not this site or in CORS_ORIGINS, or none from a client that sends `Sec-Fetch-Mode: cors` (Node's fetch does).",
+          content: jsonBody(authError),
+        },
+        "429": { description: "Too many attempts.", headers: { "Retry-After": header("Seconds to wait.", { type: "integer" }) }, content: jsonBody(authError) },
       },
     }),
   },
@@ -306,7 +314,7 @@ const paths: Record<string, Json> = {
           description: `A JWT for this API (EdDSA, expires after ${env.jwtExpiresIn}).`,
           content: jsonBody({ type: "object", required: ["token"], properties: { token: { type: "string" } } }),
         },
-        "401": { description: "No session." },
+        "401": { description: "No session.", content: jsonBody(authError) },
       },
     }),
   },

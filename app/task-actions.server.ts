@@ -54,7 +54,7 @@ export async function handleTaskIntent(userId: string, formData: FormData, today
       if (!parsed.success) {
         return data({ ok: false as const, intent, fieldErrors: parsed.fieldErrors, values: keptValues(formData, ...TASK_FIELDS) }, { status: 400 });
       }
-      const task = await createTask(userId, parsed.data);
+      const task = await createTask(userId, parsed.data, { today });
       return done(formData, `Added “${task.title}”.`, { task });
     }
     case "update": {

@@ -4,7 +4,6 @@ import { db } from "~/db.server";
 import { task, taskCount, taskTag, type TaskRow } from "~/db/schema";
 import {
   DEFAULT_ORDER,
-  isCalendarDate,
   isTaskIdShape,
   type ListQuery,
   type Recurrence,
@@ -66,7 +65,7 @@ export function nextDueDate(from: string, recurrence: Recurrence, day?: number |
   const [y, m, d] = from.split("-").map(Number) as [number, number, number];
   const [year, month] = m === 12 ? [y + 1, 1] : [y, m + 1];
   if (year > 9999) return null;
-  return `${year}-${String(month).padStart(2, "0")}-${String(Math.min(day ?? d, daysInMonth(year, month))).padStart(2, "0")}`;
+  return `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(Math.min(day ?? d, daysInMonth(year, month))).padStart(2, "0")}`;
 }
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -145,17 +144,26 @@ function decodeCursor(raw: string | undefined, sort: Sort, order: "asc" | "desc"
   if (!raw) return null;
   try {
     const c = JSON.parse(Buffer.from(raw, "base64url").toString("utf8")) as Cursor;
-    if (c.s !== sort || c.o !== order || typeof c.id !== "string") return null;
-    if (sort === "priority" ? !Number.isInteger(c.v) : typeof c.v !== "string") return null;
-    // Only values this module writes: an exact ISO timestamp, a real calendar date.
+    if (c.s !== sort || c.o !== order || typeof c.id !== "string" || !isTaskIdShape(c.id)) return null;
+    // Only values this module writes, so Postgres never sees one it cannot take: an exact
+    // ISO timestamp, a date Postgres stores, a priority rank, a title without NUL.
+    if (sort === "priority" ? ![1, 2, 3].includes(c.v as number) : typeof c.v !== "string") return null;
     if (sort === "created" && !isIsoTimestamp(String(c.v))) return null;
     if (sort !== "created" && (typeof c.c !== "string" || !isIsoTimestamp(c.c))) return null;
-    if (sort === "due" && !isCalendarDate(String(c.v)) && c.v !== "9999-12-31" && c.v !== "0001-01-01") return null;
-    if (typeof c.v === "string" && c.v.length > 4 * TITLE_MAX) return null;
+    if (sort === "due" && !isStoredDate(String(c.v))) return null;
+    if (sort === "title" && (String(c.v).length > 4 * TITLE_MAX || String(c.v).includes("\u0000"))) return null;
     return c;
   } catch {
     return null;
   }
+}
+
+/**
+ * Any date a due date column may hold: new ones are years 1000-9999 (isCalendarDate), but
+ * rows from before that rule may be earlier, and their cursors must still page on.
+ */
+function isStoredDate(value: string): boolean {
+  return /^(?!0000)\d{4}-\d{2}-\d{2}$/.test(value) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
 }
 
 function isIsoTimestamp(value: string): boolean {
@@ -276,26 +284,31 @@ export async function getTask(userId: string, id: string): Promise<Task | null> 
   return row ? toTask(row) : null;
 }
 
-export async function createTask(userId: string, input: TaskInput): Promise<Task> {
+export async function createTask(userId: string, input: TaskInput, options: ChangeOptions = {}): Promise<Task> {
   const now = new Date();
-  const [row] = await db
-    .insert(task)
-    .values({
-      id: randomUUID(),
-      userId,
-      title: input.title,
-      description: input.description,
-      priority: input.priority,
-      tags: input.tags,
-      dueDate: input.dueDate,
-      recurrence: input.recurrence,
-      completed: input.completed,
-      completedAt: input.completed ? now : null,
-      createdAt: now,
-      updatedAt: now,
-    })
-    .returning();
-  return toTask(row!);
+  const row = (completed: boolean) => ({
+    id: randomUUID(),
+    userId,
+    title: input.title,
+    description: input.description,
+    priority: input.priority,
+    tags: input.tags,
+    dueDate: input.dueDate,
+    recurrence: input.recurrence,
+    completed,
+    completedAt: completed ? now : null,
+    createdAt: now,
+    updatedAt: now,
+  });
+  if (!(input.completed && input.recurrence)) {
+    const [created] = await db.insert(task).values(row(input.completed)).returning();
+    return toTask(created!);
+  }
+  // A repeating task created already completed schedules its next one, as completing it would.
+  return db.transaction(async (tx: Tx) => {
+    const [created] = await tx.insert(task).values(row(false)).returning({ id: task.id });
+    return (await applyChangeIn(tx, userId, created!.id, { completed: true }, options))!;
+  });
 }
 
 type Tx = Parameters<Parameters<typeof db.transaction>[0]>[0];

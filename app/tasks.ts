@@ -88,9 +88,11 @@ export type TaskPatch = z.output<typeof taskPatchSchema>;
 // (a value holding NUL, which Postgres cannot compare, too).
 export const listQuerySchema = z.object({
   status: z.enum(STATUSES).catch("all"),
-  q: z.string().trim().max(200).catch("").default(""),
+  // Searches past 200 characters are cut, not dropped (dropping showed every task); a tag
+  // longer than any tag can be matches nothing, as it should.
+  q: z.string().trim().transform((q) => q.slice(0, 200)).catch("").default(""),
   priority: prioritySchema.optional().catch(undefined),
-  tag: z.string().trim().toLowerCase().max(TAG_MAX).optional().catch(undefined)
+  tag: z.string().trim().toLowerCase().transform((t) => t.slice(0, 4 * TAG_MAX)).optional().catch(undefined)
     .transform((v) => v || undefined),
   due: z.enum(DUE_FILTERS).optional().catch(undefined),
   sort: z.enum(SORTS).catch("created"),

@@ -62,8 +62,11 @@ export function TaskFilters({ query, tags }: { query: ListQuery; tags: string[] 
         onChange={(e) => {
           if (!hydrated) return;
           const field = e.target as HTMLElement;
-          changed.current = field.id;
-          apply(e.currentTarget, field.getAttribute("type") === "search" ? 300 : 0);
+          const search = field.getAttribute("type") === "search";
+          // The search box is not part of the form's key, so it is never rebuilt and keeps
+          // focus by itself; remembering it would pull focus back there on a later view change.
+          changed.current = search ? null : field.id;
+          apply(e.currentTarget, search ? 300 : 0);
         }}
       >
         {query.status !== "all" ? <input type="hidden" name="status" value={query.status} /> : null}

@@ -454,18 +454,19 @@ describe.each(backends)("task API routes (%s)", (backend) => {
       expect(missing.headers.get("content-encoding")).toBeNull();
     });
 
-    it("refuses TRACE with a 405 problem (it would echo credentials back)", async () => {
-      for (const method of ["TRACE"]) {
-        const res = await new Promise<{ status: number; type?: string }>((resolve, reject) => {
-          const req = http.request(`${server.url}/api/tasks`, { method }, (r) => {
+    it("refuses TRACE with a 405 problem (it would echo credentials back), with Allow like every 405", async () => {
+      for (const [path, allow] of [["/api/tasks", "GET, HEAD, POST, OPTIONS"], ["/api/tasks/x", "GET, HEAD, PUT, PATCH, DELETE, OPTIONS"]] as const) {
+        const res = await new Promise<{ status: number; type?: string; allow?: string }>((resolve, reject) => {
+          const req = http.request(`${server.url}${path}`, { method: "TRACE" }, (r) => {
             r.resume();
-            r.on("end", () => resolve({ status: r.statusCode!, type: r.headers["content-type"] }));
+            r.on("end", () => resolve({ status: r.statusCode!, type: r.headers["content-type"], allow: r.headers.allow }));
           });
           req.on("error", reject);
           req.end();
         });
-        expect(res.status, method).toBe(405);
+        expect(res.status, path).toBe(405);
         expect(res.type).toBe("application/problem+json");
+        expect(res.allow, path).toBe(allow);
       }
     });
 

@@ -16,6 +16,8 @@ export type Domain = typeof import("~/tasks.server") & {
   tagCounts: (userId: string) => Promise<Record<string, number>>;
   /** How many task_count rows a user has (none once the account is gone). */
   countRows: (userId: string) => Promise<number>;
+  /** Sets a due date straight in the table, past the app's checks (rows from older versions). */
+  storeDueDate: (taskId: string, date: string) => Promise<void>;
   /** A server setting, as `show` prints it (`16MB`). */
   setting: (name: string) => Promise<string>;
   close: () => Promise<void>;
@@ -50,6 +52,9 @@ export async function loadDomain(backend: BackendName): Promise<Domain> {
     tagCounts: async (userId) => {
       const rows = await dbModule.db.select().from(schema.taskTag).where(eq(schema.taskTag.userId, userId));
       return Object.fromEntries(rows.map((r) => [r.tag, r.tasks]));
+    },
+    storeDueDate: async (taskId, date) => {
+      await dbModule.db.update(schema.task).set({ dueDate: date }).where(eq(schema.task.id, taskId));
     },
     setting: async (name) => {
       const result = await dbModule.db.execute<{ value: string }>(sql`select current_setting(${name}) as value`);

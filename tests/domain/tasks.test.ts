@@ -115,6 +115,12 @@ describe.each(backends)("task domain on %s", (backend) => {
       expect(await titles({ due: "week" })).toEqual(["Call mum", "Gym"]);
       expect(await titles({ due: "none" })).toEqual(["Someday"]);
     });
+    it("cuts a search past 200 characters instead of dropping it; a tag longer than any tag matches nothing", async () => {
+      expect(query({ q: `${"a".repeat(200)}zzz` }).q).toBe("a".repeat(200));
+      expect((await d.listTasks(owner, query({ tag: "t".repeat(31) }))).tasks).toEqual([]);
+      expect((await d.listTasks(owner, query({ q: "x".repeat(250) }))).tasks).toEqual([]);
+    });
+
     it("ignores unknown filter values in the URL", async () => {
       const q = query({ status: "bogus", sort: "nope", order: "sideways", priority: "urgent", due: "later" });
       expect(q).toMatchObject({ status: "all", sort: "created", order: undefined, priority: undefined, due: undefined });
@@ -185,6 +191,22 @@ describe.each(backends)("task domain on %s", (backend) => {
       }
     }
 
+    it("pages on past due dates from before the 1000-9999 rule (rows older versions stored)", async () => {
+      const legacy = await d.addUser("Legacy");
+      for (const title of ["Old", "Older", "New"]) await d.createTask(legacy, input({ title, dueDate: "2026-01-01" }));
+      const [older] = (await d.listTasks(legacy, query({ q: "Older" }))).tasks;
+      await d.storeDueDate(older!.id, "0999-05-01");
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const page = await d.listTasks(legacy, { ...query({ sort: "due", order: "asc", ...(cursor ? { cursor } : {}) }), limit: 1 });
+        seen.push(...page.tasks.map((t) => t.title));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor && ++pages < 10);
+      expect(seen).toEqual(["Older", "Old", "New"]);
+    });
+
     it("walks titles whose lower case differs between JavaScript and Postgres, and 200-character ones", async () => {
       const titled = await d.addUser("Titles");
       const titles = ["a", "ΑΣ", "ας", "İzmir", "izz", "izzz", "b", "ω", "é".repeat(200), `${"é".repeat(199)}f`, "Σ".repeat(200)];
@@ -212,8 +234,17 @@ describe.each(backends)("task domain on %s", (backend) => {
       // Well-formed JSON with values Postgres would choke on (a bare number as a
       // timestamp, an impossible date) is ignored too, never a database error.
       const forge = (c: object) => Buffer.from(JSON.stringify(c)).toString("base64url");
-      for (const [sort, order, v] of [["created", "desc", "1"], ["created", "desc", "2026-11-24"], ["due", "asc", "2026-02-30"], ["priority", "desc", 1.5]] as const) {
-        const forged = await d.listTasks(user, { ...query({ sort, order }), cursor: forge({ s: sort, o: order, v, id: "x" }), limit: 5 });
+      const c = "2026-11-24T10:00:00.000Z";
+      for (const [sort, order, v, id] of [
+        ["created", "desc", "1", "x"],
+        ["created", "desc", "2026-11-24", "x"],
+        ["due", "asc", "2026-02-30", "x"],
+        ["priority", "desc", 1.5, "x"],
+        ["priority", "desc", 1e20, "x"], // past Postgres's int
+        ["title", "asc", "a\u0000", "x"], // NUL: Postgres cannot take it
+        ["created", "desc", c, "x\u0000"],
+      ] as const) {
+        const forged = await d.listTasks(user, { ...query({ sort, order }), cursor: forge({ s: sort, o: order, v, c, id }), limit: 5 });
         const top = await d.listTasks(user, { ...query({ sort, order }), limit: 5 });
         expect(forged.tasks.map((t) => t.id)).toEqual(top.tasks.map((t) => t.id));
       }
@@ -380,6 +411,15 @@ describe.each(backends)("task domain on %s", (backend) => {
       await d.setCompleted(user, t.id, true);
       list = (await d.listTasks(user, query({ status: "active" }))).tasks;
       expect(list).toHaveLength(1);
+    });
+
+    it("a repeating task created already completed schedules its next one", async () => {
+      const user = await d.addUser("Created done");
+      const t = await d.createTask(user, input({ title: "Logged run", recurrence: "weekly", dueDate: "2026-12-01", completed: true }));
+      expect(t).toMatchObject({ completed: true, recurrence: "weekly" });
+      expect(t.completedAt).not.toBeNull();
+      const open = (await d.listTasks(user, query({ status: "active" }))).tasks;
+      expect(open.map((x) => [x.title, x.dueDate])).toEqual([["Logged run", "2026-12-08"]]);
     });
 
     it("complete-all uses the caller's today for undated repeating tasks", async () => {

@@ -325,6 +325,16 @@ test.describe("accessibility and looks", () => {
     if (!jsOn()) await filters.getByRole("button", { name: "Apply" }).press("Enter");
     await expect(page).toHaveURL(/priority=low/);
     await expect(priority).toHaveValue("low");
-    if (jsOn()) await expect(priority).toBeFocused();
+    if (jsOn()) {
+      await expect(priority).toBeFocused();
+      // A search typed earlier does not pull focus back to the search box on a later change.
+      await filters.getByLabel("Search").fill("typed");
+      await expect(page).toHaveURL(/q=typed/);
+      const active = page.getByRole("link", { name: "Active", exact: true });
+      await active.focus();
+      await page.keyboard.press("Enter");
+      await expect(page).toHaveURL(/status=active/);
+      await expect(active).toBeFocused();
+    }
   });
 });
