@@ -167,6 +167,14 @@ app.use((req, res, next) => {
   sendPlainPage(res, 400, "Bad Request", "Tasklane could not read that address.");
 });
 
+// Methods a fetch Request cannot carry (Remix would fail building one: a 500) and that no
+// page answers anyway.
+app.use((req, res, next) => {
+  if (!["TRACE", "TRACK", "CONNECT"].includes(req.method)) return next();
+  res.setHeader("Allow", "GET, HEAD, POST");
+  sendPlainPage(res, 405, "Method Not Allowed", "Tasklane does not answer that method here.");
+});
+
 app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
 
 // Requests Express itself rejects before Remix (e.g. a path with broken %-encoding):

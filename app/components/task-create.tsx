@@ -26,31 +26,36 @@ export function TaskCreateForm({ returnTo, serverResult }: { returnTo: string; s
   const sent = useRef({ count: 0, values: new Map<string, Record<string, string>>() });
   const [inFlight, setInFlight] = useState<string[]>([]);
   const [usedFetchers, setUsedFetchers] = useState(false);
-  const [refusal, setRefusal] = useState<{ result: Refused; values: Record<string, string> } | null>(null);
+  // `key` (the refused add's) rebuilds the fields with its values, one refusal after another.
+  const [refusal, setRefusal] = useState<{ key: string; result: Refused; values: Record<string, string> } | null>(null);
   // The page's own refusal (a plain POST before JavaScript ran) counts until the first add.
   const pageRefusal = !usedFetchers && serverResult && !serverResult.ok ? serverResult : undefined;
   const refused = refusal?.result ?? pageRefusal;
   const errors: FieldErrors = clientErrors ?? refused?.fieldErrors ?? {};
   const values = refusal ? (refusal.result.values ?? refusal.values) : (pageRefusal?.values ?? {});
   const validate = validateBeforeSubmit(taskInputForm, setClientErrors);
+  // Kept in state: an `open` that errors set and then dropped would close it under the user.
+  const [moreOpen, setMoreOpen] = useState(false);
+  const fieldsKey = refusal?.key ?? (pageRefusal ? "page" : "new");
 
   const settled = useCallback((key: string, result: CreateResult) => {
     setInFlight((keys) => keys.filter((k) => k !== key));
     const values = sent.current.values.get(key) ?? {};
     sent.current.values.delete(key);
     if (result.ok) return;
-    // A refused add comes back into the form, unless the user is already typing the next
-    // one: that is never overwritten, and a toast says what was not added.
-    if (!titleRef.current?.value.trim()) setRefusal({ result, values });
-    else if (result.error !== "unreachable") {
-      // (An add that never arrived has had its toast from the offline handler.)
-      const why = Object.values(result.fieldErrors ?? {}).find(Boolean) ?? result.error;
-      showClientToast({ type: "error", message: `“${values.title ?? ""}” was not added`, description: why });
-    }
+    // A refused add comes back into the form, unless the user has started on another task
+    // (any field changed): that is never overwritten, and a toast names what was not added.
+    if (!startedAnother(formRef.current)) return setRefusal({ key, result, values });
+    const why =
+      result.error === "unreachable"
+        ? "Tasklane could not be reached. Check your connection and add it again."
+        : (Object.values(result.fieldErrors ?? {}).find(Boolean) ?? result.error);
+    showClientToast({ type: "error", message: `“${values.title ?? ""}” was not added`, description: why });
   }, []);
 
   useEffect(() => {
-    if (refusal) formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus() ?? titleRef.current?.focus();
+    if (!refusal) return;
+    (formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]') ?? titleRef.current)?.focus();
   }, [refusal]);
 
   useEffect(() => {
@@ -95,7 +100,7 @@ export function TaskCreateForm({ returnTo, serverResult }: { returnTo: string; s
             placeholder="What needs doing?"
             autoComplete="off"
             defaultValue={values.title}
-            key={values.title}
+            key={fieldsKey}
             aria-invalid={errors.title ? true : undefined}
             aria-describedby={errors.title ? "new-title-error" : undefined}
             autoFocus={firstServerError === "title" || undefined}
@@ -110,9 +115,13 @@ export function TaskCreateForm({ returnTo, serverResult }: { returnTo: string; s
           {inFlight.length > 0 ? "Adding…" : "Add task"}
         </button>
       </div>
-      <details className="more-options" open={Object.keys(errors).some((k) => k !== "title") || undefined}>
+      <details
+        className="more-options"
+        open={moreOpen || Object.keys(errors).some((k) => k !== "title") || undefined}
+        onToggle={(e) => setMoreOpen(e.currentTarget.open)}
+      >
         <summary>More options</summary>
-        <TaskDetailFields key={refusal ? sent.current.count : undefined} idPrefix="new" values={values} errors={errors} />
+        <TaskDetailFields key={fieldsKey} idPrefix="new" values={values} errors={errors} />
       </details>
       {inFlight.map((key) => (
         <AddWatcher key={key} fetcherKey={key} onSettled={settled} />
@@ -129,4 +138,18 @@ function AddWatcher({ fetcherKey, onSettled }: { fetcherKey: string; onSettled: 
     if (fetcher.state === "idle" && fetcher.data) onSettled(fetcherKey, fetcher.data);
   }, [fetcher.state, fetcher.data, fetcherKey, onSettled]);
   return null;
+}
+
+/** Whether the user has started on another task: any field changed from its default. */
+function startedAnother(form: HTMLFormElement | null): boolean {
+  return [...(form?.elements ?? [])].some((el) => {
+    if (el instanceof HTMLInputElement) return el.type !== "hidden" && (el.type === "checkbox" ? el.checked !== el.defaultChecked : el.value !== el.defaultValue);
+    if (el instanceof HTMLTextAreaElement) return el.value !== el.defaultValue;
+    if (el instanceof HTMLSelectElement) {
+      // With no default option (a refused value matched none) the browser shows the first.
+      const fallback = [...el.options].findIndex((option) => option.defaultSelected);
+      return el.selectedIndex !== Math.max(fallback, 0);
+    }
+    return false;
+  });
 }

@@ -37,7 +37,11 @@ export function TaskFilters({ query, tags }: { query: ListQuery; tags: string[] 
   useEffect(() => {
     if (changed.current) document.getElementById(changed.current)?.focus();
     changed.current = null;
-  }, [formKey]);
+    // The search box is left out of the key (rebuilding it would lose what is being typed),
+    // so a view change made elsewhere (Clear filters, Back) sets its text here.
+    const search = document.getElementById("filter-q");
+    if (search instanceof HTMLInputElement && search !== document.activeElement) search.value = query.q;
+  }, [formKey, query.q]);
   const apply = (form: HTMLFormElement | null, delay = 0) => {
     if (!form) return;
     clearTimeout(timer.current);
@@ -62,11 +66,8 @@ export function TaskFilters({ query, tags }: { query: ListQuery; tags: string[] 
         onChange={(e) => {
           if (!hydrated) return;
           const field = e.target as HTMLElement;
-          const search = field.getAttribute("type") === "search";
-          // The search box is not part of the form's key, so it is never rebuilt and keeps
-          // focus by itself; remembering it would pull focus back there on a later view change.
-          changed.current = search ? null : field.id;
-          apply(e.currentTarget, search ? 300 : 0);
+          changed.current = field.id;
+          apply(e.currentTarget, field.getAttribute("type") === "search" ? 300 : 0);
         }}
       >
         {query.status !== "all" ? <input type="hidden" name="status" value={query.status} /> : null}

@@ -93,6 +93,52 @@ test.describe("optimistic updates", () => {
     await expect(page.getByRole("status")).toContainText("Tasklane could not be reached");
     await expect(title).toHaveValue("First task typed");
     await expect(title).toBeFocused();
+
+    // Failing while the next one is being typed: the typing stays, and the lost add is named.
+    posts = 0;
+    await title.fill("B-lost");
+    await title.press("Enter");
+    await title.pressSequentially("C typing");
+    await expect(page.getByRole("status")).toContainText("“B-lost” was not added");
+    await expect(title).toHaveValue("C typing");
+  });
+
+  test("each refused add comes back with its own details; a draft is never overwritten, and what was lost is named", async ({ page }) => {
+    await signUp(page);
+    // The server refuses every add (the priority is rewritten on the way), one at a time.
+    const queue: (() => void)[] = [];
+    await page.route(/\.data(\?|$)/, async (route) => {
+      const request = route.request();
+      if (request.method() !== "POST") return route.continue();
+      await new Promise<void>((resolve) => queue.push(resolve));
+      await route.continue({ postData: request.postData()!.replace(/priority=[a-z]*/, "priority=bogus") });
+    });
+    const form = page.getByRole("form", { name: "Add a task" });
+    const title = form.getByLabel("Title");
+    const description = form.getByLabel("Description");
+    await form.getByText("More options").click();
+    for (const name of ["S1", "S2"]) {
+      await title.fill(name);
+      await description.fill(`desc of ${name}`);
+      await title.press("Enter");
+    }
+    await expect.poll(() => queue.length).toBe(2);
+    queue.shift()!();
+    await expect(title).toHaveValue("S1");
+    await expect(description).toHaveValue("desc of S1");
+    queue.shift()!();
+    await expect(title).toHaveValue("S2");
+    await expect(description).toHaveValue("desc of S2");
+
+    // A draft started under More options (title still empty) stays; a toast names the add.
+    await title.fill("R3");
+    await title.press("Enter");
+    await expect.poll(() => queue.length).toBe(1);
+    await description.fill("my draft");
+    queue.shift()!();
+    await expect(page.getByRole("status")).toContainText("“R3” was not added");
+    await expect(description).toHaveValue("my draft");
+    await expect(title).toHaveValue("");
   });
 
   test("a refusal from before JavaScript ran does not come back with later adds", async ({ page }) => {
@@ -249,6 +295,25 @@ test.describe("moving around", () => {
     const [tab] = await Promise.all([context.waitForEvent("page"), page.getByRole("link", { name: "Tagged", exact: true }).click({ modifiers: ["Control"] })]);
     await expect(tab.getByRole("heading", { name: "Edit task" })).toBeVisible();
     await expect(page).toHaveURL(/\/tasks\?tag=home$/);
+  });
+});
+
+test.describe("filters", () => {
+  test("typing in Search while another filter loads keeps focus there; Clear filters empties it", async ({ page }) => {
+    await signUp(page);
+    const filters = page.getByRole("search");
+    const search = filters.getByLabel("Search");
+    const release = await holdDataRequests(page);
+    await filters.getByLabel("Priority").selectOption("high");
+    await search.click();
+    await search.pressSequentially("be");
+    await release();
+    await expect(page).toHaveURL(/q=be/);
+    await expect(page).toHaveURL(/priority=high/);
+    await expect(search).toBeFocused();
+    await page.getByRole("link", { name: "Clear filters" }).click();
+    await expect(page).toHaveURL(/\/tasks$/);
+    await expect(search).toHaveValue("");
   });
 });
 

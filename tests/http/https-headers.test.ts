@@ -1,5 +1,6 @@
 // Behind https (BETTER_AUTH_URL https://…) every response also carries HSTS, and the
 // session cookie is Secure; on plain http neither is sent (browsers would ignore it).
+import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type TestServer } from "../helpers/server";
 
@@ -45,6 +46,21 @@ describe("security headers for a plain-http deployment", () => {
     const res = await fetch(`${server.url}/sign-in`);
     expect(res.headers.get("strict-transport-security")).toBeNull();
     expect(res.headers.get("permissions-policy")).toContain("camera=()");
+  });
+
+  it("answers TRACE on a page or /api/auth/* with a 405 and Allow, not a 500", async () => {
+    for (const path of ["/tasks", "/api/auth/token"]) {
+      const res = await new Promise<{ status: number; allow?: string }>((resolve, reject) => {
+        const req = http.request(`${server.url}${path}`, { method: "TRACE" }, (r) => {
+          r.resume();
+          r.on("end", () => resolve({ status: r.statusCode!, allow: r.headers.allow }));
+        });
+        req.on("error", reject);
+        req.end();
+      });
+      expect(res.status, path).toBe(405);
+      expect(res.allow, path).toBe("GET, HEAD, POST");
+    }
   });
 
   it("answers a missing asset with a short 404 page titled Not Found, styled like the app's own", async () => {
