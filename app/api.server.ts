@@ -151,10 +151,22 @@ function allowedMethods(handlers: Handlers<never>): string[] {
   return [...methods, "OPTIONS"];
 }
 
-/** The request's Origin when CORS_ORIGINS allows it (for /api/auth/* too). */
-export function corsOrigin(request: Request): string | null {
+/** The request's Origin when CORS_ORIGINS allows it. */
+function corsOrigin(request: Request): string | null {
   const origin = request.headers.get("origin");
   return origin && env.corsOrigins.includes(origin) ? origin : null;
+}
+
+/**
+ * CORS on an answer (the API's and /api/auth/*'s): Access-Control-Allow-Origin and the
+ * headers a page may read, for the configured origins only.
+ */
+export function allowCorsOrigin(request: Request, headers: Headers, exposed: string) {
+  headers.append("Vary", "Origin");
+  const origin = corsOrigin(request);
+  if (!origin) return;
+  headers.set("Access-Control-Allow-Origin", origin);
+  headers.set("Access-Control-Expose-Headers", exposed);
 }
 
 /** Headers every API response carries, CORS ones only for the configured origins. */
@@ -163,12 +175,7 @@ function finish(request: Request, response: Response): Response {
   h.set("Cache-Control", "no-store");
   h.set("X-Content-Type-Options", "nosniff");
   h.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
-  h.append("Vary", "Origin");
-  const origin = corsOrigin(request);
-  if (origin) {
-    h.set("Access-Control-Allow-Origin", origin);
-    h.set("Access-Control-Expose-Headers", "Location, Retry-After, WWW-Authenticate, Allow");
-  }
+  allowCorsOrigin(request, h, "Location, Retry-After, WWW-Authenticate, Allow");
   return response;
 }
 

@@ -26,14 +26,19 @@ export type Task = {
 /** What a row of the task list shows; the list page sends the browser no more than this. */
 export type TaskListItem = Pick<Task, "id" | "title" | "completed" | "priority" | "tags" | "dueDate" | "recurrence">;
 
-/**
- * A real calendar date written YYYY-MM-DD (rejects 2026-02-30), in the years 1000-9999:
- * Postgres refuses year 0000, and JavaScript's Date.UTC reads years below 100 as 19xx.
- */
-export function isCalendarDate(value: string): boolean {
-  if (!/^[1-9]\d{3}-\d{2}-\d{2}$/.test(value)) return false;
+/** A real date written YYYY-MM-DD (rejects 2026-02-30) that Postgres can store: no year 0000. */
+export function isStoredDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || value.startsWith("0000")) return false;
   const date = new Date(`${value}T00:00:00Z`);
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+}
+
+/**
+ * A due date Tasklane accepts: a real date in the years 1000-9999 (JavaScript's Date.UTC
+ * reads years below 100 as 19xx). Rows stored before this rule may be earlier.
+ */
+export function isCalendarDate(value: string): boolean {
+  return value >= "1000" && isStoredDate(value);
 }
 
 /** Whether a string could be a task id (ours are UUIDs); anything else is simply not found. */

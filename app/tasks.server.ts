@@ -4,6 +4,7 @@ import { db } from "~/db.server";
 import { task, taskCount, taskTag, type TaskRow } from "~/db/schema";
 import {
   DEFAULT_ORDER,
+  isStoredDate,
   isTaskIdShape,
   type ListQuery,
   type Recurrence,
@@ -150,20 +151,13 @@ function decodeCursor(raw: string | undefined, sort: Sort, order: "asc" | "desc"
     if (sort === "priority" ? ![1, 2, 3].includes(c.v as number) : typeof c.v !== "string") return null;
     if (sort === "created" && !isIsoTimestamp(String(c.v))) return null;
     if (sort !== "created" && (typeof c.c !== "string" || !isIsoTimestamp(c.c))) return null;
+    // Any stored date: rows from before the 1000-9999 rule must still page on.
     if (sort === "due" && !isStoredDate(String(c.v))) return null;
     if (sort === "title" && (String(c.v).length > 4 * TITLE_MAX || String(c.v).includes("\u0000"))) return null;
     return c;
   } catch {
     return null;
   }
-}
-
-/**
- * Any date a due date column may hold: new ones are years 1000-9999 (isCalendarDate), but
- * rows from before that rule may be earlier, and their cursors must still page on.
- */
-function isStoredDate(value: string): boolean {
-  return /^(?!0000)\d{4}-\d{2}-\d{2}$/.test(value) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
 }
 
 function isIsoTimestamp(value: string): boolean {

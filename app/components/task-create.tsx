@@ -10,6 +10,8 @@ import { TITLE_MAX, type Task } from "~/task-constants";
 type CreateResult = { ok: true; task: Task } | { ok: false; fieldErrors?: FieldErrors; values?: Record<string, string>; error?: string };
 
 type Refused = Extract<CreateResult, { ok: false }>;
+/** An add on its way: its fetcher's key and what it sent, to put back if it is refused. */
+type Sent = { key: string; values: Record<string, string> };
 
 /**
  * The "Add task" form. Without JavaScript it is a plain POST with a redirect back. With
@@ -22,12 +24,12 @@ export function TaskCreateForm({ returnTo, serverResult }: { returnTo: string; s
   const formRef = useRef<HTMLFormElement>(null);
   const titleRef = useRef<HTMLInputElement>(null);
   const [clientErrors, setClientErrors] = useState<FieldErrors | null>(null);
-  // Adds on their way (one fetcher each) and what each sent, to put back if it fails.
-  const sent = useRef({ count: 0, values: new Map<string, Record<string, string>>() });
-  const [inFlight, setInFlight] = useState<string[]>([]);
+  // Adds on their way, one fetcher each (`sent` numbers their keys).
+  const sent = useRef(0);
+  const [inFlight, setInFlight] = useState<Sent[]>([]);
   const [usedFetchers, setUsedFetchers] = useState(false);
   // `key` (the refused add's) rebuilds the fields with its values, one refusal after another.
-  const [refusal, setRefusal] = useState<{ key: string; result: Refused; values: Record<string, string> } | null>(null);
+  const [refusal, setRefusal] = useState<(Sent & { result: Refused }) | null>(null);
   // The page's own refusal (a plain POST before JavaScript ran) counts until the first add.
   const pageRefusal = !usedFetchers && serverResult && !serverResult.ok ? serverResult : undefined;
   const refused = refusal?.result ?? pageRefusal;
@@ -38,10 +40,8 @@ export function TaskCreateForm({ returnTo, serverResult }: { returnTo: string; s
   const [moreOpen, setMoreOpen] = useState(false);
   const fieldsKey = refusal?.key ?? (pageRefusal ? "page" : "new");
 
-  const settled = useCallback((key: string, result: CreateResult) => {
-    setInFlight((keys) => keys.filter((k) => k !== key));
-    const values = sent.current.values.get(key) ?? {};
-    sent.current.values.delete(key);
+  const settled = useCallback(({ key, values }: Sent, result: CreateResult) => {
+    setInFlight((adds) => adds.filter((add) => add.key !== key));
     if (result.ok) return;
     // A refused add comes back into the form, unless the user has started on another task
     // (any field changed): that is never overwritten, and a toast names what was not added.
@@ -68,10 +68,10 @@ export function TaskCreateForm({ returnTo, serverResult }: { returnTo: string; s
     if (event.defaultPrevented) return; // invalid, or held until the schema has loaded
     event.preventDefault();
     const form = event.currentTarget;
-    const key = `create:${++sent.current.count}`;
-    sent.current.values.set(key, Object.fromEntries([...new FormData(form)].filter((e): e is [string, string] => typeof e[1] === "string")));
+    const key = `create:${++sent.current}`;
+    const values = Object.fromEntries([...new FormData(form)].filter((e): e is [string, string] => typeof e[1] === "string"));
     submit(form, { method: "post", navigate: false, fetcherKey: key }); // reads the form now
-    setInFlight((keys) => [...keys, key]);
+    setInFlight((adds) => [...adds, { key, values }]);
     setUsedFetchers(true);
     setRefusal(null);
     form.reset();
@@ -123,8 +123,8 @@ export function TaskCreateForm({ returnTo, serverResult }: { returnTo: string; s
         <summary>More options</summary>
         <TaskDetailFields key={fieldsKey} idPrefix="new" values={values} errors={errors} />
       </details>
-      {inFlight.map((key) => (
-        <AddWatcher key={key} fetcherKey={key} onSettled={settled} />
+      {inFlight.map((add) => (
+        <AddWatcher key={add.key} add={add} onSettled={settled} />
       ))}
     </Form>
     </ErrorAutoFocus>
@@ -132,11 +132,11 @@ export function TaskCreateForm({ returnTo, serverResult }: { returnTo: string; s
 }
 
 /** Follows one add's fetcher (keeping it alive) and reports its answer once. */
-function AddWatcher({ fetcherKey, onSettled }: { fetcherKey: string; onSettled: (key: string, result: CreateResult) => void }) {
-  const fetcher = useFetcher<CreateResult>({ key: fetcherKey });
+function AddWatcher({ add, onSettled }: { add: Sent; onSettled: (add: Sent, result: CreateResult) => void }) {
+  const fetcher = useFetcher<CreateResult>({ key: add.key });
   useEffect(() => {
-    if (fetcher.state === "idle" && fetcher.data) onSettled(fetcherKey, fetcher.data);
-  }, [fetcher.state, fetcher.data, fetcherKey, onSettled]);
+    if (fetcher.state === "idle" && fetcher.data) onSettled(add, fetcher.data);
+  }, [fetcher.state, fetcher.data, add, onSettled]);
   return null;
 }
 

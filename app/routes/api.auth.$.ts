@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { corsOrigin, preflight } from "~/api.server";
+import { allowCorsOrigin, preflight } from "~/api.server";
 import { auth } from "~/auth.server";
 import { isDbUnavailable } from "~/db.server";
 import { log } from "~/log.server";
@@ -8,16 +8,15 @@ import { limitAuthAttempt, type AuthAction } from "~/rate-limit.server";
 // Better Auth's endpoints, with the same per-account limits as the HTML forms in front of
 // the ones that check a password or a reset token (Better Auth's own limiter only knows
 // client IPs, and without a trusted proxy there are none).
-const limitedByEmail: Record<string, AuthAction> = {
-  "/api/auth/sign-in/email": "sign-in",
-  "/api/auth/sign-up/email": "sign-up",
-  "/api/auth/request-password-reset": "forgot-password",
-  "/api/auth/reset-password": "reset-password",
-};
-// These need a session, so the bucket is the signed-in user's, shared with /settings.
-const limitedBySession: Record<string, AuthAction> = {
-  "/api/auth/change-password": "change-password",
-  "/api/auth/delete-user": "delete-account",
+// The bucket is the account the body names (its email, or the reset link's token), or for
+// the endpoints that need a session the signed-in user's, shared with /settings.
+const limited: Record<string, { action: AuthAction; account: "email" | "token" | "session" }> = {
+  "/api/auth/sign-in/email": { action: "sign-in", account: "email" },
+  "/api/auth/sign-up/email": { action: "sign-up", account: "email" },
+  "/api/auth/request-password-reset": { action: "forgot-password", account: "email" },
+  "/api/auth/reset-password": { action: "reset-password", account: "token" },
+  "/api/auth/change-password": { action: "change-password", account: "session" },
+  "/api/auth/delete-user": { action: "delete-account", account: "session" },
 };
 
 function tooMany(retryAfter: number) {
@@ -43,15 +42,15 @@ async function bodyOf(request: Request): Promise<Record<string, unknown> | null>
   return null;
 }
 
-async function accountOf(request: Request, action: AuthAction): Promise<string | null> {
-  if (Object.values(limitedBySession).includes(action)) {
-    // Better Auth's own lookup, not getSession(): its errors reach handle() raw, so an
+async function accountOf(request: Request, account: "email" | "token" | "session"): Promise<string | null> {
+  if (account === "session") {
+    // Better Auth's own lookup, not getSession(): its errors reach respond() raw, so an
     // outage is this endpoint's JSON 503 rather than a page's.
     return (await auth.api.getSession({ headers: request.headers }))?.user.id ?? null;
   }
-  const body = await bodyOf(request);
-  if (action === "reset-password") return typeof body?.token === "string" ? `token:${body.token}` : null;
-  return typeof body?.email === "string" ? body.email.slice(0, 320) : null;
+  const value = (await bodyOf(request))?.[account];
+  if (typeof value !== "string") return null;
+  return account === "token" ? `token:${value}` : value.slice(0, 320);
 }
 
 /**
@@ -63,21 +62,16 @@ async function accountOf(request: Request, action: AuthAction): Promise<string |
 function finish(request: Request, path: string, response: Response): Response {
   const copy = new Response(response.body, response); // Better Auth's headers may be immutable
   if (path !== "/api/auth/jwks" && !copy.headers.has("cache-control")) copy.headers.set("Cache-Control", "no-store");
-  copy.headers.append("Vary", "Origin");
-  const origin = corsOrigin(request);
-  if (origin) {
-    copy.headers.set("Access-Control-Allow-Origin", origin);
-    copy.headers.set("Access-Control-Expose-Headers", "set-auth-token, Retry-After");
-  }
+  allowCorsOrigin(request, copy.headers, "set-auth-token, Retry-After");
   return copy;
 }
 
 async function respond(request: Request, path: string): Promise<Response> {
   if (request.method === "OPTIONS") return preflight(request, ["GET", "POST", "OPTIONS"]);
   try {
-    const action = request.method === "POST" ? (limitedByEmail[path] ?? limitedBySession[path]) : undefined;
-    if (action) {
-      const result = await limitAuthAttempt(action, { account: await accountOf(request, action), request });
+    const rule = request.method === "POST" ? limited[path] : undefined;
+    if (rule) {
+      const result = await limitAuthAttempt(rule.action, { account: await accountOf(request, rule.account), request });
       if (!result.allowed) return tooMany(result.retryAfter);
     }
     return await auth.handler(request);
