@@ -13,6 +13,13 @@ async function signUp(page: Page) {
   await expect(page).toHaveURL(/\/tasks$/);
 }
 
+/** Adds a task with the form and waits for its row. */
+async function addTask(page: Page, title: string) {
+  await page.getByLabel("Title").fill(title);
+  await page.getByRole("button", { name: "Add task" }).click();
+  await expect(page.getByRole("link", { name: title, exact: true })).toBeVisible();
+}
+
 /** Holds every data request (fetchers and revalidation) until release() is called. */
 async function holdDataRequests(page: Page) {
   let release!: () => void;
@@ -162,9 +169,7 @@ test.describe("optimistic updates", () => {
 
   test("a toggle shows the new state before the server answers", async ({ page }) => {
     await signUp(page);
-    await page.getByLabel("Title").fill("Quick toggle");
-    await page.getByRole("button", { name: "Add task" }).click();
-    await expect(page.getByRole("link", { name: "Quick toggle", exact: true })).toBeVisible();
+    await addTask(page, "Quick toggle");
     const release = await holdDataRequests(page);
     await page.getByRole("button", { name: "Mark as done: Quick toggle" }).click();
     await expect(page.getByRole("button", { name: "Mark as not done: Quick toggle" })).toHaveAttribute("aria-pressed", "true");
@@ -175,9 +180,7 @@ test.describe("optimistic updates", () => {
 
   test("the counter already counts a create, a toggle and a delete still on their way", async ({ page }) => {
     await signUp(page);
-    await page.getByLabel("Title").fill("One");
-    await page.getByRole("button", { name: "Add task" }).click();
-    await expect(page.getByRole("link", { name: "One", exact: true })).toBeVisible();
+    await addTask(page, "One");
     await expect(page.locator(".counter")).toHaveText("1 left");
 
     let release = await holdDataRequests(page);
@@ -209,9 +212,7 @@ test.describe("optimistic updates", () => {
 
   test("Clear completed follows a toggle and a delete still on their way", async ({ page }) => {
     await signUp(page);
-    await page.getByLabel("Title").fill("Finish me");
-    await page.getByRole("button", { name: "Add task" }).click();
-    await expect(page.getByRole("link", { name: "Finish me", exact: true })).toBeVisible();
+    await addTask(page, "Finish me");
     const clear = page.getByRole("button", { name: "Clear completed" });
     await expect(clear).toBeDisabled();
 
@@ -232,9 +233,7 @@ test.describe("optimistic updates", () => {
 
   test("the bulk buttons say they are working while their request is on its way", async ({ page }) => {
     await signUp(page);
-    await page.getByLabel("Title").fill("Bulk me");
-    await page.getByRole("button", { name: "Add task" }).click();
-    await expect(page.getByRole("link", { name: "Bulk me", exact: true })).toBeVisible();
+    await addTask(page, "Bulk me");
     const release = await holdDataRequests(page);
     await page.getByRole("button", { name: "Mark all complete" }).click();
     await expect(page.getByRole("button", { name: "Completing…" })).toHaveAttribute("aria-disabled", "true");
@@ -245,11 +244,7 @@ test.describe("optimistic updates", () => {
 
   test("a delete removes the row at once and keeps keyboard focus in the list", async ({ page }) => {
     await signUp(page);
-    for (const title of ["Keep", "Remove"]) {
-      await page.getByLabel("Title").fill(title);
-      await page.getByRole("button", { name: "Add task" }).click();
-      await expect(page.getByRole("link", { name: title, exact: true })).toBeVisible();
-    }
+    for (const title of ["Keep", "Remove"]) await addTask(page, title);
     // Held: the row must go before the server has answered, not after the list reloads.
     const release = await holdDataRequests(page);
     page.once("dialog", (dialog) => dialog.accept());
@@ -343,9 +338,7 @@ test.describe("the task page from the keyboard", () => {
 test.describe("failures", () => {
   test("a request that never arrives rolls back with an error toast, and the page stays", async ({ page }) => {
     await signUp(page);
-    await page.getByLabel("Title").fill("Offline toggle");
-    await page.getByRole("button", { name: "Add task" }).click();
-    await expect(page.getByRole("link", { name: "Offline toggle", exact: true })).toBeVisible();
+    await addTask(page, "Offline toggle");
     await page.route(/\.data(\?|$)/, (route) => route.abort("internetdisconnected"));
     await page.getByRole("button", { name: "Mark as done: Offline toggle" }).click();
     await expect(page.getByRole("status")).toContainText("Tasklane could not be reached");
@@ -358,9 +351,7 @@ test.describe("failures", () => {
 
   test("a task deleted in another tab rolls back the toggle with an error toast", async ({ page, context }) => {
     await signUp(page);
-    await page.getByLabel("Title").fill("Two tabs");
-    await page.getByRole("button", { name: "Add task" }).click();
-    await expect(page.getByRole("link", { name: "Two tabs", exact: true })).toBeVisible();
+    await addTask(page, "Two tabs");
     const other = await context.newPage();
     await other.goto("/tasks");
     other.once("dialog", (dialog) => dialog.accept());
