@@ -14,7 +14,7 @@ export { encodeBody } from "~/compression.server";
 import { concurrencyLimit } from "~/concurrency";
 import { log } from "~/log.server";
 import { NonceProvider } from "~/nonce";
-import { renderToBuffer } from "~/render.server";
+import { renderDocument } from "~/render.server";
 
 const ABORT_DELAY = 5_000;
 
@@ -34,7 +34,8 @@ export default function handleRequest(
 ) {
   const nonce = randomBytes(16).toString("base64");
   return renderSlots.run(async () => {
-    const html = await renderToBuffer(
+    const html = await renderDocument(
+      remixContext,
       <NonceProvider value={nonce}>
         <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
       </NonceProvider>,

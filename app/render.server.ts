@@ -1,6 +1,7 @@
 import { PassThrough } from "node:stream";
 import type { ReactElement } from "react";
-import { renderToPipeableStream } from "react-dom/server";
+import type { EntryContext } from "@remix-run/node";
+import { renderToPipeableStream, renderToString } from "react-dom/server";
 
 type RenderOptions = {
   nonce: string;
@@ -11,10 +12,11 @@ type RenderOptions = {
 };
 
 /**
- * Renders a whole document into one Buffer. The app has no Suspense boundaries or deferred
- * data, so streaming would only cut the page into hundreds of small writes, each one a
- * separate trip through compression (the bench profile showed ~16% of a page's CPU there).
- * Rejects when even the shell fails, so the caller can answer with its error page.
+ * Renders a whole document into one Buffer, waiting for every Suspense boundary (renderDocument
+ * falls back to it when something suspends). Streaming would only cut the page into hundreds
+ * of small writes, each one a separate trip through compression (the bench profile showed
+ * ~16% of a page's CPU there). Rejects when even the shell fails, so the caller can answer
+ * with its error page.
  */
 export function renderToBuffer(element: ReactElement, { nonce, timeoutMs, onError }: RenderOptions): Promise<Buffer<ArrayBuffer>> {
   return new Promise((resolve, reject) => {
@@ -42,4 +44,58 @@ export function renderToBuffer(element: ReactElement, { nonce, timeoutMs, onErro
     });
     abortTimer = setTimeout(abort, timeoutMs);
   });
+}
+
+type Handoff = Pick<EntryContext, "serverHandoffStream" | "renderMeta">;
+
+/**
+ * Renders a whole document into one string with React's synchronous renderToString, which
+ * builds its output by string concatenation: renderToPipeableStream spent ~20% of a page's
+ * CPU encoding each of the page's ~5 000 small string pieces into 2 KB byte chunks.
+ *
+ * With single fetch, Remix sends the loader data through a Suspense boundary that reads
+ * `serverHandoffStream` piece by piece, which renderToString cannot wait for. So the stream is
+ * read to its end first (it always ends: Remix settles or rejects pending data after
+ * `streamTimeout`) and handed to Remix's per-render cache (`renderMeta.streamCache`, typed in
+ * EntryContext) as one piece already read; the boundary then renders at once.
+ *
+ * If anything still suspends (a lazy component, deferred data), renderToString would leave it
+ * to the browser, so the page is rendered again with renderToBuffer, which waits.
+ */
+export async function renderDocument(context: Handoff, element: ReactElement, options: RenderOptions): Promise<Buffer<ArrayBuffer>> {
+  const handoff = context.serverHandoffStream && context.renderMeta ? await readToEnd(context.serverHandoffStream) : undefined;
+  const prepare = () => {
+    if (handoff === undefined || !context.renderMeta) return;
+    context.renderMeta.streamCache = { 0: Object.assign(Promise.resolve(), { result: { done: true, value: handoff } }) };
+    // Remix takes a reader of this stream on every render (and keeps it); what it would read
+    // is in the cache, so each render gets a fresh, already-ended stream.
+    context.serverHandoffStream = new ReadableStream({ start: (controller) => controller.close() });
+  };
+  prepare();
+  let html: string;
+  try {
+    html = renderToString(element);
+  } catch (error) {
+    options.onError(error);
+    throw error;
+  }
+  // React marks a boundary it could not finish on the server with this comment.
+  if (html.includes("<!--$!-->")) {
+    prepare();
+    return renderToBuffer(element, options);
+  }
+  // renderToPipeableStream writes the doctype itself; renderToString does not.
+  return Buffer.from(`<!DOCTYPE html>${html}`) as Buffer<ArrayBuffer>;
+}
+
+async function readToEnd(stream: ReadableStream<Uint8Array>): Promise<string> {
+  const reader = stream.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    text += decoder.decode(value, { stream: true });
+  }
+  return text + decoder.decode();
 }

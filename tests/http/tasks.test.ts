@@ -186,6 +186,20 @@ describe.each(backends)("task pages over HTTP (%s)", (backend) => {
       expect(await (await alice.get(`/tasks/${id}`)).text()).toContain("A long description only the task page shows");
     });
 
+    it("sends the page whole: the list's data in one script under the page's nonce, nothing left for the browser to render", async () => {
+      const { title } = await createTask(alice, { title: "Data in the page" });
+      const res = await alice.get("/tasks");
+      const html = await res.text();
+      const nonce = res.headers.get("content-security-policy")?.match(/'nonce-([^']+)'/)?.[1];
+      expect(html.startsWith("<!DOCTYPE html><html")).toBe(true);
+      const enqueue = html.match(/<script nonce="([^"]+)">window\.__remixContext\.streamController\.enqueue\((.*?)\);<\/script>/g) ?? [];
+      expect(enqueue).toHaveLength(1);
+      expect(enqueue[0]).toContain(`nonce="${nonce}"`);
+      expect(enqueue[0]).toContain(title);
+      expect(html.match(/streamController\.close\(\)/g)).toHaveLength(1);
+      expect(html).not.toContain("<!--$!-->");
+    });
+
     it("sends a signed-out visitor to sign in and back", async () => {
       const res = await alice.get("/tasks?status=active", { anonymous: true });
       expect(res.status).toBe(302);

@@ -1,6 +1,6 @@
-import { createElement, Suspense } from "react";
+import { createElement, lazy, Suspense } from "react";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { renderToBuffer } from "~/render.server";
+import { renderDocument, renderToBuffer } from "~/render.server";
 
 const page = (body: ReturnType<typeof createElement>) =>
   createElement("html", null, createElement("head", null, createElement("title", null, "T")), createElement("body", null, body));
@@ -58,5 +58,60 @@ describe("rendering a page into one buffer", () => {
     const onError = vi.fn();
     await expect(renderToBuffer(page(createElement(Broken)), { nonce: "n", timeoutMs: 5_000, onError })).rejects.toThrow("broken component");
     expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
+/** The loader data as Remix hands it over: a byte stream, here cut mid-character on purpose. */
+function handoff(text: string) {
+  const bytes = new TextEncoder().encode(text);
+  const cut = bytes.indexOf(0xc3) + 1;
+  return {
+    renders: 0,
+    renderMeta: {} as NonNullable<import("@remix-run/node").EntryContext["renderMeta"]>,
+    serverHandoffStream: new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(bytes.slice(0, cut));
+        controller.enqueue(bytes.slice(cut));
+        controller.close();
+      },
+    }),
+  };
+}
+
+/** Reads the data back as Remix's <Scripts> do: a reader per render, then the render cache. */
+function DataScript({ context }: { context: ReturnType<typeof handoff> }) {
+  context.renders++;
+  context.serverHandoffStream.getReader();
+  const cached = context.renderMeta.streamCache?.[0];
+  if (!cached?.result) throw cached ?? new Promise(() => {});
+  return createElement("script", null, `${cached.result.done ? "done" : "more"}:${cached.result.value}`);
+}
+
+describe("rendering a document in one synchronous pass", () => {
+  it("reads the loader data to its end first, so the page renders without waiting", async () => {
+    const context = handoff('{"title":"Crème brûlée"}');
+    const element = page(createElement(Suspense, null, createElement(DataScript, { context })));
+    const html = (await renderDocument(context, element, { nonce: "n", timeoutMs: 5_000, onError: () => {} })).toString();
+    expect(html.startsWith("<!DOCTYPE html><html>")).toBe(true);
+    expect(html).toContain('<script>done:{&quot;title&quot;:&quot;Crème brûlée&quot;}</script>');
+    expect(html).not.toContain("<!--$!-->");
+    expect(context.renders).toBe(1);
+  });
+
+  it("renders again, waiting, when a part of the page still suspends", async () => {
+    const Late = lazy(async () => ({ default: () => createElement("p", null, "arrived late") }));
+    const context = handoff("{}");
+    const element = page(createElement("div", null, createElement(Suspense, null, createElement(DataScript, { context })), createElement(Suspense, { fallback: "…" }, createElement(Late))));
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    const html = (await renderDocument(context, element, { nonce: "n", timeoutMs: 5_000, onError: () => {} })).toString();
+    expect(html).toContain("<p>arrived late</p>");
+    expect(html).toContain("<script>done:{}</script>");
+    vi.restoreAllMocks();
+  });
+
+  it("reports a component that throws and rejects, so Remix can render its error boundary", async () => {
+    const onError = vi.fn();
+    await expect(renderDocument(handoff("{}"), page(createElement(Broken)), { nonce: "n", timeoutMs: 5_000, onError })).rejects.toThrow("broken component");
+    expect(onError).toHaveBeenCalledOnce();
   });
 });
