@@ -32,7 +32,7 @@ if (!process.execArgv.some((arg) => arg.startsWith("--heap-growing-percent"))) {
 const root = path.dirname(url.fileURLToPath(import.meta.url));
 const clientDir = path.join(root, "build/client");
 const build = await import(url.pathToFileURL(path.join(root, "build/server/index.js")).href);
-const port = Number(process.env.PORT ?? 3000);
+const { env } = build.entry.module;
 
 // Shared with app/log.server.ts (same Symbol.for key), so the app's log lines carry the
 // request id of the request they belong to.
@@ -60,7 +60,7 @@ const baselineHeaders = [
   ["Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"],
   ["Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"],
 ];
-if ((process.env.BETTER_AUTH_URL ?? "").startsWith("https://")) {
+if (env.baseURL.startsWith("https://")) {
   baselineHeaders.push(["Strict-Transport-Security", "max-age=31536000; includeSubDomains"]);
 }
 function setBaselineHeaders(res) {
@@ -293,8 +293,15 @@ const server = http.createServer((req, res) => {
   requestContext.run({ requestId }, () => (isApiPath(pathname) ? serveApi(req, res) : app(req, res)));
 });
 
-server.listen(port, process.env.HOST, () => {
-  console.log(`[tasklane] http://localhost:${port}`);
+// A port in use or an address the machine lacks: one line, then stop, like a bad variable.
+server.once("error", (error) => {
+  const where = `${env.host ?? "port"} ${env.port}`;
+  console.error(error.code === "EADDRINUSE" ? `Cannot listen on ${where}: it is in use (EADDRINUSE). Stop the other server or set PORT.` : `Cannot listen on ${where}: ${error.message}`);
+  process.exit(1);
+});
+server.listen(env.port, env.host, () => {
+  // A JSON line like every other (README: Logs); url is where users open the app.
+  accessLog.info({ url: env.baseURL, host: env.host ?? "*", port: env.port }, "listening");
 });
 
 for (const signal of ["SIGTERM", "SIGINT"]) {

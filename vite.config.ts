@@ -14,6 +14,9 @@ export default defineConfig({
   build: { target: "es2022" },
   // PGlite ships its WASM and data files next to its JS; bundling it breaks those paths.
   ssr: { external: ["@electric-sql/pglite", "postgres", "nodemailer", "@node-rs/argon2", "pino"] },
+  // The port PORT names (as in production), and no other: the default BETTER_AUTH_URL follows
+  // PORT, so a dev server that moved elsewhere would refuse its own forms.
+  server: { port: Number(process.env.PORT) || 3000, strictPort: true },
   plugins: [
     remix({
       future: {

@@ -61,7 +61,7 @@ function lockDataDir(dataDir: string): () => void {
     if (pid > 0 && pid !== process.pid) {
       try {
         process.kill(pid, 0);
-        alive = true;
+        alive = isNodeProcess(pid);
       } catch {
         alive = false;
       }
@@ -75,6 +75,18 @@ function lockDataDir(dataDir: string): () => void {
   }
   writeFileSync(lockFile, String(process.pid));
   return () => rmSync(lockFile, { force: true });
+}
+
+/**
+ * A lock left by a server that was killed can name a pid the system has since given to
+ * another program (in containers, soon): where /proc tells, only a Node process counts.
+ */
+function isNodeProcess(pid: number): boolean {
+  try {
+    return /(^|\/)node[^/\0]*\0/.test(readFileSync(`/proc/${pid}/cmdline`, "latin1"));
+  } catch {
+    return true; // no /proc (macOS) or not ours to read: assume it is that server
+  }
 }
 
 async function connectPglite(dataDir: string): Promise<Connection> {

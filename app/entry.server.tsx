@@ -11,6 +11,8 @@ export { closeDb } from "~/db.server";
 export { handleApiRequest } from "~/api-routes.server";
 export { isApiPath } from "~/api-paths";
 export { encodeBody } from "~/compression.server";
+// server.mjs listens where the parsed environment says (an empty PORT= means 3000 there too).
+export { env } from "~/env.server";
 import { concurrencyLimit } from "~/concurrency";
 import { log } from "~/log.server";
 import { NonceProvider } from "~/nonce";

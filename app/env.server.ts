@@ -9,11 +9,16 @@ const optional = z
   .transform((v) => (v === "" ? undefined : v))
   .optional();
 
-const durationPattern = /^\d+\s*(s|m|h|d)$/;
+// At least one unit: a zero lifetime would mint tokens that are expired when issued.
+const durationPattern = /^0*[1-9]\d*\s*(s|m|h|d)$/;
+
+const PORT_RANGE = "must be a port number from 1 to 65535";
 
 const envSchema = z.object({
   // An empty PORT= (as in a copied .env.example) means the default, like every other variable.
-  PORT: optional.pipe(z.coerce.number<string | undefined>().int().min(1).max(65535).default(3000)),
+  PORT: optional.pipe(z.coerce.number<string | undefined>(PORT_RANGE).int(PORT_RANGE).min(1, PORT_RANGE).max(65535, PORT_RANGE).default(3000)),
+  // The address to listen on; unset listens on every interface (as Node does by default).
+  HOST: optional,
   DATABASE_URL: optional.pipe(
     z
       .string()
@@ -44,8 +49,12 @@ const envSchema = z.object({
   ),
 });
 
+/** Every variable the app reads (README's table and .env.example document each). */
+export const envVariables = Object.keys(envSchema.shape);
+
 export type Env = {
   port: number;
+  host: string | undefined;
   databaseUrl: string | undefined;
   dataDir: string;
   secret: string;
@@ -101,6 +110,7 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
   }
   return {
     port: e.PORT,
+    host: e.HOST,
     databaseUrl: e.DATABASE_URL,
     dataDir,
     secret,
@@ -118,12 +128,24 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
 /** A local install gets a random secret once, kept beside its data so sessions survive restarts. */
 function readOrCreateSecret(dataDir: string): string {
   const file = path.join(dataDir, "auth-secret");
-  if (existsSync(file)) return readFileSync(file, "utf8").trim();
-  mkdirSync(dataDir, { recursive: true });
-  const secret = randomBytes(32).toString("base64url");
-  writeFileSync(file, secret + "\n", { mode: 0o600, flag: "wx" });
-  chmodSync(file, 0o600);
-  return secret;
+  try {
+    if (existsSync(file)) {
+      const secret = readFileSync(file, "utf8").trim();
+      // Better Auth would fall back to its public default secret for an empty one.
+      if (secret.length < 32) {
+        throw new EnvError(`Invalid environment variable DATA_DIR: ${file} holds fewer than 32 characters; delete it to generate a new secret (everyone is signed out)`);
+      }
+      return secret;
+    }
+    mkdirSync(dataDir, { recursive: true });
+    const secret = randomBytes(32).toString("base64url");
+    writeFileSync(file, secret + "\n", { mode: 0o600, flag: "wx" });
+    chmodSync(file, 0o600);
+    return secret;
+  } catch (error) {
+    if (error instanceof EnvError) throw error;
+    throw new EnvError(`Invalid environment variable DATA_DIR: cannot keep the generated secret in ${dataDir} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
 }
 
 function loadEnv(): Env {

@@ -143,7 +143,7 @@ export async function startServer(backend: BackendName, options: StartOptions = 
         }, 60_000);
         const onData = (chunk: Buffer) => {
           output += chunk.toString();
-          if (output.includes(`[tasklane] http://localhost:${candidate}`)) {
+          if (output.includes(`"port":${candidate},"event":"listening"`)) {
             clearTimeout(timer);
             resolve(true);
           }

@@ -1,12 +1,16 @@
 // The process's life: restarts keep everything, SIGTERM under load loses no acknowledged
 // write and exits cleanly within 10 s, a second process on one PGlite directory is
 // refused, and two instances on one Postgres act as one.
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import net, { type AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiUser } from "../api/api-client";
 import { Client, PASSWORD, pageText, signUp, uniqueEmail } from "../helpers/client";
-import { backends, startServer, type TestServer } from "../helpers/server";
+import { backends, ROOT, startServer, type TestServer } from "../helpers/server";
 
 async function countTasks(client: Client, prefix: string): Promise<number> {
   let total = 0;
@@ -77,6 +81,18 @@ describe.each(backends)("process lifecycle (%s)", (backend) => {
       await expect(startServer("pglite", { shareWith: server })).rejects.toThrow(/is in use by another Tasklane process/);
       // The first one is unharmed.
       expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+    }, 60_000);
+
+    it("a lock left by a killed server, whose pid another program now has, does not block the next start", async () => {
+      await server.terminate("SIGKILL");
+      const other = spawn("sleep", ["60"]);
+      try {
+        writeFileSync(path.join(server.dataDir, "pglite.pid"), String(other.pid));
+        await server.restart();
+        expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+      } finally {
+        other.kill();
+      }
     }, 60_000);
   }
 });
@@ -180,4 +196,49 @@ describe.runIf(backends.includes("postgres"))("two instances on one Postgres, be
     expect(html).not.toContain("data-task-id=");
     expect(await countTasks(client, prefix)).toBe(60);
   });
+});
+
+describe("stopping the server a process manager started with npm", () => {
+  const scripts = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts as Record<string, string>;
+
+  it("npm start builds, then runs exactly what npm run serve runs", () => {
+    expect(scripts.start).toBe(`npm run build && ${scripts.serve}`);
+  });
+
+  it("SIGTERM to npm (what `docker stop` sends it) reaches the server, which stops cleanly and exits 0", async () => {
+    const free = net.createServer();
+    await new Promise<void>((resolve) => free.listen(0, "127.0.0.1", resolve));
+    const port = (free.address() as AddressInfo).port;
+    await new Promise((resolve) => free.close(resolve));
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), "tasklane-npm-"));
+    const npm = spawn("npm", ["run", "--silent", "serve"], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? os.tmpdir(), NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir },
+    });
+    try {
+      let output = "";
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`npm run serve did not start: ${output}`)), 30_000);
+        const onData = (chunk: Buffer) => {
+          output += chunk;
+          if (output.includes('"event":"listening"')) (clearTimeout(timer), resolve());
+        };
+        npm.stdout.on("data", onData);
+        npm.stderr.on("data", onData);
+      });
+      expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+      const exited = new Promise<number | null>((resolve) => npm.once("exit", resolve));
+      npm.kill("SIGTERM");
+      expect(await exited).toBe(0);
+      // Nothing is left listening, and PGlite was closed (its lock removed), not abandoned.
+      await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+      expect(existsSync(path.join(dataDir, "pglite.pid"))).toBe(false);
+    } finally {
+      npm.kill("SIGKILL");
+      // When the signal did not reach it, the server outlives npm: stop it by its lock's pid.
+      const orphan = existsSync(path.join(dataDir, "pglite.pid")) ? Number(readFileSync(path.join(dataDir, "pglite.pid"), "utf8")) : 0;
+      if (orphan > 0) process.kill(orphan, "SIGKILL");
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -1,5 +1,6 @@
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,7 +11,7 @@ import { ROOT } from "../helpers/server";
 const scratch = mkdtempSync(path.join(os.tmpdir(), "tasklane-env-"));
 process.env.DATA_DIR = path.join(scratch, "import");
 delete process.env.DATABASE_URL;
-const { parseEnv, EnvError } = await import("~/env.server");
+const { parseEnv, EnvError, envVariables } = await import("~/env.server");
 
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -35,6 +36,7 @@ describe("parseEnv", () => {
     const dir = dataDir();
     const env = parseEnv({ DATA_DIR: dir });
     expect(env.port).toBe(3000);
+    expect(env.host).toBeUndefined();
     expect(env.databaseUrl).toBeUndefined();
     expect(env.dataDir).toBe(path.resolve(dir));
     expect(env.baseURL).toBe("http://localhost:3000");
@@ -62,6 +64,21 @@ describe("parseEnv", () => {
     expect(parseEnv({ DATA_DIR: dataDir() }).secret).not.toBe(first);
   });
 
+  it("refuses a generated-secret file that was emptied or cut short, rather than run on a weak secret", () => {
+    for (const content of ["", "short\n"]) {
+      const dir = dataDir();
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(path.join(dir, "auth-secret"), content);
+      expect(errorOf({ DATA_DIR: dir })).toMatch(/^Invalid environment variable DATA_DIR: .*auth-secret holds fewer than 32 characters; delete it/);
+    }
+  });
+
+  it("names DATA_DIR when the secret cannot be kept there", () => {
+    const file = path.join(scratch, "a-file");
+    writeFileSync(file, "");
+    expect(errorOf({ DATA_DIR: path.join(file, "data") })).toMatch(/^Invalid environment variable DATA_DIR: cannot keep the generated secret in .* \(ENOTDIR\)$/);
+  });
+
   it("uses a given BETTER_AUTH_SECRET", () => {
     expect(parseEnv({ DATA_DIR: dataDir(), BETTER_AUTH_SECRET: SECRET }).secret).toBe(SECRET);
   });
@@ -80,7 +97,7 @@ describe("parseEnv", () => {
   });
 
   it.each(["abc", "0", "70000", "3.5", "-1"])("refuses PORT=%j naming PORT", (value) => {
-    expect(errorOf({ DATA_DIR: dataDir(), PORT: value })).toMatch(/^Invalid environment variable PORT: /);
+    expect(errorOf({ DATA_DIR: dataDir(), PORT: value })).toBe("Invalid environment variable PORT: must be a port number from 1 to 65535");
   });
 
   it("accepts a Postgres DATABASE_URL with a long enough secret", () => {
@@ -137,7 +154,7 @@ describe("parseEnv", () => {
     expect(parseEnv({ DATA_DIR: dataDir(), JWT_EXPIRES_IN: value }).jwtExpiresIn).toBe(expected);
   });
 
-  it.each(["15 minutes", "15", "m", "-5m"])("refuses JWT_EXPIRES_IN=%j", (value) => {
+  it.each(["15 minutes", "15", "m", "-5m", "0s", "00m"])("refuses JWT_EXPIRES_IN=%j", (value) => {
     expect(errorOf({ DATA_DIR: dataDir(), JWT_EXPIRES_IN: value })).toMatch(/^Invalid environment variable JWT_EXPIRES_IN: /);
   });
 
@@ -151,6 +168,18 @@ describe("parseEnv", () => {
     expect(errorOf({ DATA_DIR: dataDir(), CLIENT_IP_HEADER: "x forwarded: for" })).toMatch(
       /^Invalid environment variable CLIENT_IP_HEADER: /,
     );
+  });
+});
+
+describe("documentation of the environment", () => {
+  it("README's table and .env.example name every variable the schema reads", () => {
+    const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
+    const example = readFileSync(path.join(ROOT, ".env.example"), "utf8");
+    expect(envVariables.length).toBeGreaterThan(10);
+    for (const name of envVariables) {
+      expect(readme, name).toMatch(new RegExp(`^\\| \`${name}\` \\|`, "m"));
+      expect(example, name).toMatch(new RegExp(`^#? ?${name}=`, "m"));
+    }
   });
 });
 
@@ -180,6 +209,48 @@ describe("start-up with a bad environment", () => {
     const result = serve({ JWT_EXPIRES_IN: "soon" });
     expect(result.status).toBe(1);
     expect(result.stderr.trim()).toMatch(/^Invalid environment variable JWT_EXPIRES_IN: [^\n]+$/);
-    expect(result.stdout).not.toContain("[tasklane]");
+    expect(result.stdout).not.toContain('"event":"listening"');
+  });
+
+  it("says in one line that its port is taken, and stops", async () => {
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const { port } = taken.address() as net.AddressInfo;
+    try {
+      const result = await serveAsync({ PORT: String(port), HOST: "127.0.0.1" });
+      expect(result.status).toBe(1);
+      expect(result.stderr.trim()).toBe(`Cannot listen on 127.0.0.1 ${port}: it is in use (EADDRINUSE). Stop the other server or set PORT.`);
+    } finally {
+      taken.close();
+    }
+  });
+
+  it("listens where the parsed environment says: an empty PORT= is port 3000, not a random one", async () => {
+    // Port 3000 may be busy on this machine; either way the server must be trying 3000.
+    const result = await serveAsync({ PORT: "", HOST: "127.0.0.1" }, (output) => output.includes('"event":"listening"'));
+    const said = result.stdout + result.stderr;
+    expect(said).toMatch(/"port":3000,"event":"listening"|Cannot listen on 127\.0\.0\.1 3000: it is in use/);
   });
 });
+
+/** Runs server.mjs until it exits or its output satisfies `until` (then stops it). */
+function serveAsync(env: Record<string, string>, until?: (output: string) => boolean) {
+  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [path.join(ROOT, "server.mjs")], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", DATA_DIR: path.join(scratch, `serve-${++dirCount}`), ...env },
+    });
+    let stdout = "";
+    let stderr = "";
+    const check = () => {
+      if (until?.(stdout + stderr)) child.kill("SIGTERM");
+    };
+    child.stdout.on("data", (chunk) => ((stdout += chunk), check()));
+    child.stderr.on("data", (chunk) => ((stderr += chunk), check()));
+    const stuck = setTimeout(() => child.kill("SIGKILL"), 20_000);
+    child.on("exit", (status) => {
+      clearTimeout(stuck);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
