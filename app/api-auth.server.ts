@@ -118,7 +118,7 @@ function overLimit(userId: string, now = Date.now()): number | null {
 
 const CHALLENGE = 'Bearer realm="tasklane"';
 
-function unauthorized(detail: string, tokenSent: boolean): Response {
+export function unauthorized(detail: string, tokenSent: boolean): Response {
   const challenge = tokenSent ? `${CHALLENGE}, error="invalid_token"` : CHALLENGE;
   return problem(401, detail, { headers: { "WWW-Authenticate": challenge } });
 }

@@ -1,10 +1,11 @@
 import type { z } from "zod";
 import { isApiPath, type ApiParams } from "~/api-paths";
-import { requireBearer, type ApiUser } from "~/api-auth.server";
+import { requireBearer, unauthorized, type ApiUser } from "~/api-auth.server";
 import { isDbUnavailable } from "~/db.server";
 import { env } from "~/env.server";
 import { log } from "~/log.server";
 import { invalid, problem, type FieldError } from "~/api-problem.server";
+import { OwnerGoneError } from "~/tasks.server";
 
 export { invalid, json, noContent, notFound, problem, type FieldError } from "~/api-problem.server";
 export { isApiPath };
@@ -202,8 +203,15 @@ function failure(request: Request, error: unknown): Response {
   if (isDbUnavailable(error) || isDbUnavailable((error as { cause?: unknown })?.cause)) {
     return problem(503, "The database is unavailable. Try again shortly.", { headers: { "Retry-After": "5" } });
   }
+  // The account was deleted while this request was on its way: its token is no longer good.
+  if (error instanceof OwnerGoneError) return unauthorized("The account this token was for no longer exists.", true);
   const path = new URL(request.url).pathname;
   const state = sqlState(error);
+  // Deadlock or serialization failure: the change did not happen and may simply be retried.
+  if (state === "40P01" || state === "40001") {
+    log.warn("api.conflict", { method: request.method, path, sqlState: state });
+    return problem(503, "Another change got in the way. Try again.", { headers: { "Retry-After": "1" } });
+  }
   // Class 22 is "data exception": a value from the request the database cannot take.
   if (state?.startsWith("22")) {
     log.warn("api.bad_value", { method: request.method, path, sqlState: state });

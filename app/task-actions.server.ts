@@ -1,4 +1,4 @@
-import { data } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
 import { keptValues, parseForm } from "~/forms";
 import { jsonWithError, jsonWithSuccess, redirectWithError, redirectWithSuccess } from "~/toast.server";
 import {
@@ -6,6 +6,7 @@ import {
   completeAll,
   createTask,
   deleteTask,
+  OwnerGoneError,
   toggleTask,
   updateTask,
 } from "~/tasks.server";
@@ -54,7 +55,11 @@ export async function handleTaskIntent(userId: string, formData: FormData, today
       if (!parsed.success) {
         return data({ ok: false as const, intent, fieldErrors: parsed.fieldErrors, values: keptValues(formData, ...TASK_FIELDS) }, { status: 400 });
       }
-      const task = await createTask(userId, parsed.data, { today });
+      const task = await createTask(userId, parsed.data, { today }).catch((error: unknown) => {
+        // The account was deleted (in another tab) while this form was on its way.
+        if (error instanceof OwnerGoneError) throw redirect("/sign-in");
+        throw error;
+      });
       return done(formData, `Added “${task.title}”.`, { task });
     }
     case "update": {

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { and, asc, desc, eq, getTableColumns, ilike, isNotNull, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import { db } from "~/db.server";
-import { task, taskCount, taskTag, type TaskRow } from "~/db/schema";
+import { task, taskCount, taskTag, user, type TaskRow } from "~/db/schema";
 import {
   DEFAULT_ORDER,
   isStoredDate,
@@ -294,18 +294,50 @@ export async function createTask(userId: string, input: TaskInput, options: Chan
     createdAt: now,
     updatedAt: now,
   });
-  if (!(input.completed && input.recurrence)) {
-    const [created] = await db.insert(task).values(row(input.completed)).returning();
-    return toTask(created!);
-  }
-  // A repeating task created already completed schedules its next one, as completing it would.
-  return db.transaction(async (tx: Tx) => {
+  const created = await ownerTransaction(userId, async (tx) => {
+    if (!(input.completed && input.recurrence)) {
+      const [created] = await tx.insert(task).values(row(input.completed)).returning();
+      return toTask(created!);
+    }
+    // A repeating task created already completed schedules its next one, as completing it would.
     const [created] = await tx.insert(task).values(row(false)).returning({ id: task.id });
     return (await applyChangeIn(tx, userId, created!.id, { completed: true }, options))!;
   });
+  if (!created) throw new OwnerGoneError();
+  return created;
 }
 
 type Tx = Parameters<Parameters<typeof db.transaction>[0]>[0];
+
+/** The account was deleted while a request of its own was on the way. */
+export class OwnerGoneError extends Error {
+  constructor() {
+    super("The task's owner no longer exists");
+  }
+}
+
+/**
+ * The first step of every transaction that writes tasks. One user's writes lock rows in
+ * different orders (a task, then the trigger-kept task_count and task_tag rows; "Complete
+ * all" the counters first, then each repeating task), so two at once could deadlock, and
+ * one of them failed; the advisory lock lets one user's writes run one at a time instead
+ * (different users' writes still run side by side). The user row, held FOR KEY SHARE, makes
+ * an account deletion wait until the write is done, or the write find the account gone
+ * (false), rather than the two deadlocking over the user's tasks.
+ */
+async function lockOwner(tx: Tx, userId: string): Promise<boolean> {
+  const owner = await tx
+    .select({ locked: sql`pg_advisory_xact_lock(hashtext(${`tasklane.tasks:${userId}`}))` })
+    .from(user)
+    .where(eq(user.id, userId))
+    .for("key share");
+  return owner.length > 0;
+}
+
+/** Runs a write of a user's tasks in a transaction that holds the owner's lock; null when the owner is gone. */
+function ownerTransaction<T>(userId: string, work: (tx: Tx) => Promise<T>): Promise<T | null> {
+  return db.transaction(async (tx: Tx) => ((await lockOwner(tx, userId)) ? work(tx) : null));
+}
 
 /** The caller's calendar day (a repeating task without a due date repeats from it); default UTC. */
 export type ChangeOptions = { today?: string };
@@ -317,7 +349,7 @@ function applyChange(
   options: ChangeOptions,
 ): Promise<Task | null> {
   if (!isTaskIdShape(id)) return Promise.resolve(null);
-  return db.transaction((tx: Tx) => applyChangeIn(tx, userId, id, change, options));
+  return ownerTransaction(userId, (tx) => applyChangeIn(tx, userId, id, change, options));
 }
 
 /**
@@ -396,18 +428,18 @@ export function toggleTask(userId: string, id: string, options: ChangeOptions = 
 
 export async function deleteTask(userId: string, id: string): Promise<boolean> {
   if (!isTaskIdShape(id)) return false;
-  const deleted = await db.delete(task).where(owned(userId, id)).returning({ id: task.id });
-  return deleted.length > 0;
+  const deleted = await ownerTransaction(userId, (tx) => tx.delete(task).where(owned(userId, id)).returning({ id: task.id }));
+  return (deleted?.length ?? 0) > 0;
 }
 
 /**
  * Marks every open task complete (recurring ones roll forward), all or nothing; returns
  * how many.
  */
-export function completeAll(userId: string, options: ChangeOptions = {}): Promise<number> {
+export async function completeAll(userId: string, options: ChangeOptions = {}): Promise<number> {
   const now = new Date();
   const open = and(eq(task.userId, userId), eq(task.completed, false));
-  return db.transaction(async (tx: Tx) => {
+  const completed = await ownerTransaction(userId, async (tx) => {
     // Plain tasks in one statement; recurring ones one by one, as each rolls forward.
     const plain = await tx
       .update(task)
@@ -418,12 +450,12 @@ export function completeAll(userId: string, options: ChangeOptions = {}): Promis
     for (const { id } of recurring) await applyChangeIn(tx, userId, id, { completed: true }, options);
     return plain.length + recurring.length;
   });
+  return completed ?? 0;
 }
 
 export async function clearCompleted(userId: string): Promise<number> {
-  const deleted = await db
-    .delete(task)
-    .where(and(eq(task.userId, userId), eq(task.completed, true)))
-    .returning({ id: task.id });
-  return deleted.length;
+  const deleted = await ownerTransaction(userId, (tx) =>
+    tx.delete(task).where(and(eq(task.userId, userId), eq(task.completed, true))).returning({ id: task.id }),
+  );
+  return deleted?.length ?? 0;
 }

@@ -440,6 +440,73 @@ describe.each(backends)("task domain on %s", (backend) => {
       expect(left.map((t) => [t.title, t.dueDate])).toEqual([["Daily", "2026-11-25"]]);
     });
   });
+
+  describe("one user's writes at the same time (on Postgres, truly side by side)", () => {
+    it("complete-all, completing repeating tasks and tag edits never deadlock or fail", async () => {
+      const user = await d.addUser("Busy");
+      const failures: unknown[] = [];
+      for (let round = 0; round < 12; round++) {
+        await d.createTask(user, input({ title: "Plain", tags: ["a"] }));
+        const repeating = await Promise.all(
+          [1, 2, 3].map((n) => d.createTask(user, input({ title: `Repeat ${n}`, recurrence: "weekly", dueDate: "2030-01-01", tags: ["a"] }))),
+        );
+        const other = await d.createTask(user, input({ title: "Other" }));
+        const results = await Promise.allSettled([
+          d.completeAll(user),
+          d.setCompleted(user, repeating[1]!.id, true),
+          d.updateTask(user, repeating[2]!.id, { completed: true, tags: ["b"] }),
+          d.updateTask(user, other.id, { tags: ["a", "b"] }),
+          d.createTask(user, input({ title: "New", tags: ["b", "a"] })),
+          d.deleteTask(user, other.id),
+        ]);
+        failures.push(...results.filter((r) => r.status === "rejected").map((r) => (r as PromiseRejectedResult).reason));
+      }
+      expect(failures).toEqual([]);
+      // The counters the triggers keep still agree with the rows.
+      const all = [];
+      let cursor: string | null = null;
+      do {
+        const page: Awaited<ReturnType<Domain["listTasks"]>> = await d.listTasks(user, { ...query(cursor ? { cursor } : {}), limit: 100 });
+        all.push(...page.tasks);
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect((await d.countTasks(user)).total).toBe(all.length);
+      const tags: Record<string, number> = {};
+      for (const t of all) for (const tag of t.tags) tags[tag] = (tags[tag] ?? 0) + 1;
+      expect(await d.tagCounts(user)).toEqual(tags);
+    });
+
+    it("writes that arrive after the account was deleted change nothing: a create says the owner is gone", async () => {
+      const user = await d.addUser("Gone");
+      const t = await d.createTask(user, input({ title: "Left behind", recurrence: "daily" }));
+      await d.deleteUser(user);
+      await expect(d.createTask(user, input({ title: "Too late" }))).rejects.toBeInstanceOf(d.OwnerGoneError);
+      expect(await d.setCompleted(user, t.id, true)).toBeNull();
+      expect(await d.deleteTask(user, t.id)).toBe(false);
+      expect(await d.completeAll(user)).toBe(0);
+      expect(await d.clearCompleted(user)).toBe(0);
+      expect(await d.countRows(user)).toBe(0);
+    });
+
+    it("an account deleted while its tasks are being written is deleted whole; late writes find it gone", async () => {
+      for (let round = 0; round < 8; round++) {
+        const user = await d.addUser("Leaving");
+        const tasks = await Promise.all([1, 2, 3].map((n) => d.createTask(user, input({ title: `Repeat ${n}`, recurrence: "daily", dueDate: "2030-01-01" }))));
+        const [deleted, ...writes] = await Promise.allSettled([
+          d.deleteUser(user),
+          d.completeAll(user),
+          d.setCompleted(user, tasks[0]!.id, true),
+          d.createTask(user, input({ title: "Late" })),
+        ]);
+        expect(deleted.status).toBe("fulfilled");
+        for (const write of writes) {
+          if (write.status === "rejected") expect(write.reason).toBeInstanceOf(d.OwnerGoneError);
+        }
+        expect(await d.countRows(user)).toBe(0);
+        expect((await d.listTasks(user, query())).tasks).toEqual([]);
+      }
+    });
+  });
 });
 
 describe("the embedded database (PGlite)", () => {
