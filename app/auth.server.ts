@@ -1,7 +1,8 @@
 import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { bearer, jwt } from "better-auth/plugins";
-import { db } from "~/db.server";
+import { sql } from "drizzle-orm";
+import { db, dbKind } from "~/db.server";
 import * as schema from "~/db/schema";
 import { env } from "~/env.server";
 import { log } from "~/log.server";
@@ -92,3 +93,24 @@ export const auth = betterAuth({
 });
 
 export type AuthSession = typeof auth.$Infer.Session;
+
+/**
+ * Makes sure a JWT signing key exists before the first request. Better Auth makes the first
+ * key on first use, checking and inserting without a lock: two instances starting cold (or
+ * two first requests) each made one, and an instance that had loaded only its own refused
+ * tokens signed with the other for up to 10 s (a concurrency review). On Postgres, instances
+ * take turns under an advisory lock, so the second one finds the first one's key.
+ */
+async function ensureSigningKey() {
+  if (dbKind !== "postgres") {
+    await auth.api.getJwks();
+    return;
+  }
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext('tasklane.jwks'))`);
+    // Better Auth reads and writes through its own connections; this one only holds the lock.
+    await auth.api.getJwks();
+  });
+}
+
+await ensureSigningKey();

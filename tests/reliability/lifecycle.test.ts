@@ -10,7 +10,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiUser } from "../api/api-client";
 import { Client, PASSWORD, pageText, signUp, uniqueEmail } from "../helpers/client";
-import { backends, ROOT, startServer, type TestServer } from "../helpers/server";
+import { backends, createDatabase, ROOT, startServer, type TestServer } from "../helpers/server";
 
 async function countTasks(client: Client, prefix: string): Promise<number> {
   let total = 0;
@@ -241,4 +241,23 @@ describe("stopping the server a process manager started with npm", () => {
       rmSync(dataDir, { recursive: true, force: true });
     }
   }, 60_000);
+});
+
+describe.runIf(backends.includes("postgres"))("instances starting cold on a fresh Postgres", () => {
+  it("make one JWT signing key between them, before any request, and all publish it", async () => {
+    const database = await createDatabase();
+    const servers = await Promise.all([1, 2, 3].map(() => startServer("postgres", { shareWith: { databaseUrl: database.url } as TestServer })));
+    try {
+      const keys = await servers[0]!.sql<{ id: string }>("select id from jwks");
+      expect(keys).toHaveLength(1);
+      for (const server of servers) {
+        const published = (await (await fetch(`${server.url}/api/auth/jwks`)).json()) as { keys: { kid: string }[] };
+        expect(published.keys.map((k) => k.kid)).toEqual([keys[0]!.id]);
+      }
+    } finally {
+      await Promise.all(servers.map((s) => s.stop()));
+      for (const server of servers) rmSync(server.dataDir, { recursive: true, force: true });
+      await database.drop();
+    }
+  }, 120_000);
 });
