@@ -10,10 +10,11 @@ import {
   Scripts,
   ScrollRestoration,
   useLoaderData,
+  useLocation,
   useRouteLoaderData,
 } from "@remix-run/react";
-import { useEffect, useState, type ReactNode } from "react";
-import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { useEffect, useRef, useState, type ReactNode } from "react";
+import { errorTitle, GeneralErrorBoundary } from "~/components/error-boundary";
 import { CLIENT_TOAST_EVENT, type ClientToast } from "~/client-toast";
 import { useHydrated } from "~/components/hydrated";
 import { skipRevalidationWhenUnreachable } from "~/components/offline-action";
@@ -27,8 +28,8 @@ export const links: LinksFunction = () => [
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
 
-export const meta: MetaFunction = () => [
-  { title: "Tasklane" },
+export const meta: MetaFunction = ({ error }) => [
+  { title: error ? errorTitle(error) : "Tasklane" },
   { name: "description", content: "A fast, simple task manager that works in any browser." },
 ];
 
@@ -104,6 +105,7 @@ export function Layout({ children }: { children: ReactNode }) {
             </nav>
           </div>
         </header>
+        <FocusOnNavigation />
         <ToastRegion toast={rootData?.toast ?? null} />
         <main id="main" className="container" tabIndex={-1}>
           {children}
@@ -113,6 +115,26 @@ export function Layout({ children }: { children: ReactNode }) {
       </body>
     </html>
   );
+}
+
+/**
+ * A client-side navigation to another page moves focus to its content, as a page load
+ * would put it at the top: otherwise focus stays on a link of the page that is gone (or
+ * drops to <body>) and screen readers hear nothing of the new page. A new query on the same
+ * page (filters, paging) leaves focus where it is, and so does a page that focused a field.
+ */
+function FocusOnNavigation() {
+  const { pathname } = useLocation();
+  const previous = useRef(pathname);
+  useEffect(() => {
+    if (previous.current === pathname) return;
+    previous.current = pathname;
+    const main = document.getElementById("main");
+    const active = document.activeElement;
+    if (!main || (active && main.contains(active) && active !== main && active.matches("input, select, textarea, button"))) return;
+    main.focus({ preventScroll: true });
+  }, [pathname]);
+  return null;
 }
 
 type Toast = { message: string; description?: string; type: "info" | "success" | "error" | "warning" };
@@ -137,6 +159,13 @@ function ToastRegion({ toast: serverToast }: { toast: Toast | null }) {
     return () => clearTimeout(timer);
   }, [toast]);
   const visible = toast && toast !== hidden;
+  // Where focus was before it reached the close button, to go back there on dismiss.
+  const focusBefore = useRef<HTMLElement | null>(null);
+  function dismiss() {
+    setHidden(toast);
+    const back = focusBefore.current;
+    (back?.isConnected ? back : document.getElementById("main"))?.focus({ preventScroll: true });
+  }
   return (
     // Without JavaScript a toast cannot be dismissed, so it sits in the page flow above the
     // content instead of floating over it.
@@ -148,7 +177,13 @@ function ToastRegion({ toast: serverToast }: { toast: Toast | null }) {
             {toast.description ? <p className="toast-description">{toast.description}</p> : null}
           </div>
           {hydrated ? (
-            <button type="button" className="toast-close" aria-label="Dismiss" onClick={() => setHidden(toast)}>
+            <button
+              type="button"
+              className="toast-close"
+              aria-label="Dismiss"
+              onFocus={(event) => (focusBefore.current = event.relatedTarget as HTMLElement | null)}
+              onClick={dismiss}
+            >
               ×
             </button>
           ) : null}

@@ -20,6 +20,11 @@ function describe(error: unknown): { status: number; title: string; message: str
   return { status: 500, title: "Something went wrong", message: "An unexpected error happened. Please try again." };
 }
 
+/** The page title of an error page: what went wrong first, so a tab or screen reader says it. */
+export function errorTitle(error: unknown): string {
+  return `${describe(error).title} · Tasklane`;
+}
+
 export function GeneralErrorBoundary() {
   const error = useRouteError();
   const { status, title, message } = describe(error);

@@ -38,12 +38,15 @@ export function TaskList({ tasks, today, returnTo, pending }: Props) {
   function onSubmit(event: FormEvent<HTMLUListElement>) {
     const form = event.target as HTMLFormElement;
     event.preventDefault();
+    const field = (name: string) => (form.elements.namedItem(name) as HTMLInputElement | null)?.value;
     const confirmText = form.dataset.confirm;
     if (confirmText) {
       if (!window.confirm(confirmText)) return;
       focusNearbyRow(form.closest("li"));
+    } else if (field("intent") === "toggle" && /[?&]status=(active|completed)(&|$)/.test(location.search)) {
+      // In the Active or Completed view the row leaves the list, and its button with it.
+      focusNearbyRow(form.closest("li"));
     }
-    const field = (name: string) => (form.elements.namedItem(name) as HTMLInputElement | null)?.value;
     submit(form, { method: "post", navigate: false, fetcherKey: `${field("intent")}:${field("id")}` });
   }
 

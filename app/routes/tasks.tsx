@@ -93,14 +93,16 @@ export default function Tasks() {
       ) : (
         <TaskList tasks={tasks} today={today} returnTo={returnTo} pending={pending} />
       )}
-      <nav className="pager" aria-label="Pages">
-        {query.cursor ? <Link to={viewUrl(query, {})}>First page</Link> : null}
-        {nextCursor ? (
-          <Link to={viewUrl(query, { cursor: nextCursor })} rel="next">
-            {query.sort === "created" && (query.order ?? "desc") === "desc" ? "Older tasks" : "More tasks"}
-          </Link>
-        ) : null}
-      </nav>
+      {query.cursor || nextCursor ? (
+        <nav className="pager" aria-label="Pages">
+          {query.cursor ? <Link to={viewUrl(query, {})}>First page</Link> : null}
+          {nextCursor ? (
+            <Link to={viewUrl(query, { cursor: nextCursor })} rel="next">
+              {query.sort === "created" && (query.order ?? "desc") === "desc" ? "Older tasks" : "More tasks"}
+            </Link>
+          ) : null}
+        </nav>
+      ) : null}
     </div>
   );
 }

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigate } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
-import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { errorTitle, GeneralErrorBoundary } from "~/components/error-boundary";
 import { clientActionWithOfflineToast, skipRevalidationWhenUnreachable } from "~/components/offline-action";
 import { ErrorAutoFocus, SubmitButton, useFocusFirstError, validateBeforeSubmit } from "~/components/forms";
 import { TaskDetailFields, taskInputForm } from "~/components/task-fields";
@@ -16,7 +16,7 @@ import { TITLE_MAX } from "~/task-constants";
 import { userToday } from "~/today.server";
 import { readFormData } from "~/form-data.server";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.task.title} · Tasklane` : "Task · Tasklane" }];
+export const meta: MetaFunction<typeof loader> = ({ data, error }) => [{ title: data ? `${data.task.title} · Tasklane` : errorTitle(error) }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);

@@ -293,6 +293,44 @@ test.describe("moving around", () => {
   });
 });
 
+test.describe("where focus goes", () => {
+  test("opening another page moves focus to its content; a new filter on the same page does not", async ({ page }) => {
+    await signUp(page);
+    await addTask(page, "Focus me");
+    await page.getByRole("link", { name: "Focus me", exact: true }).focus();
+    await page.keyboard.press("Enter");
+    await expect(page.getByRole("heading", { name: "Edit task" })).toBeVisible();
+    await expect(page.locator("#main")).toBeFocused();
+    await page.goBack();
+    await page.getByRole("link", { name: "Active" }).click();
+    await expect(page).toHaveURL(/status=active/);
+    await expect(page.getByRole("link", { name: "Active" })).toBeFocused();
+  });
+
+  test("a task marked done in the Active view leaves it, and focus moves to the next row", async ({ page }) => {
+    await signUp(page);
+    await addTask(page, "Older one");
+    await addTask(page, "Newer one");
+    await page.getByRole("link", { name: "Active" }).click();
+    await expect(page).toHaveURL(/status=active/);
+    await page.getByRole("button", { name: "Mark as done: Newer one" }).click();
+    await expect(page.getByRole("link", { name: "Newer one", exact: true })).toHaveCount(0);
+    await expect(page.getByRole("button", { name: "Mark as done: Older one" })).toBeFocused();
+  });
+
+  test("dismissing a toast puts focus back where it was", async ({ page }) => {
+    await signUp(page);
+    await addTask(page, "Toasted");
+    const title = page.getByLabel("Title");
+    await title.focus();
+    const dismiss = page.getByRole("button", { name: "Dismiss" });
+    await dismiss.focus();
+    await dismiss.press("Enter");
+    await expect(dismiss).toHaveCount(0);
+    await expect(title).toBeFocused();
+  });
+});
+
 test.describe("filters", () => {
   test("typing in Search while another filter loads keeps focus there; Clear filters empties it", async ({ page }) => {
     await signUp(page);

@@ -275,6 +275,33 @@ test.describe("privacy between users", () => {
 });
 
 test.describe("accessibility and looks", () => {
+  test("a page that does not exist says so in its title, and keeps the signed-in header", async ({ page }) => {
+    await signUp(page);
+    const response = await page.goto("/no-such-page");
+    expect(response?.status()).toBe(404);
+    await expect(page).toHaveTitle("Not found · Tasklane");
+    await expect(page.getByRole("heading", { name: "Not found" })).toBeVisible();
+    await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+    await page.goto("/tasks/no-such-task");
+    await expect(page).toHaveTitle("Not found · Tasklane");
+  });
+
+  test("on a phone with text at 200%, nothing needs scrolling sideways", async ({ page }) => {
+    await page.setViewportSize({ width: 375, height: 740 });
+    await signUp(page);
+    await addTasksQuickly(page, ["Renegotiate the office lease before the end of the quarter", "Call the plumber"]);
+    for (const path of ["/", "/tasks"]) {
+      await page.goto(path);
+      // As a browser's text-size setting would (the page's CSP refuses a <style> tag).
+      await page.evaluate(() => (document.documentElement.style.fontSize = "200%"));
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow, path).toBeLessThanOrEqual(0);
+    }
+    // The title keeps a readable width: the Delete control moves below it instead.
+    const titleWidth = await list(page).getByRole("link", { name: /^Renegotiate/ }).evaluate((el) => el.getBoundingClientRect().width);
+    expect(titleWidth).toBeGreaterThan(150);
+  });
+
   for (const scheme of ["light", "dark"] as const) {
     test(`task pages pass axe and are captured in ${scheme} mode`, async ({ browser }) => {
       // axe runs as a script in the page, which a JavaScript-off page cannot do. For the

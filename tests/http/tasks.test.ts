@@ -198,6 +198,8 @@ describe.each(backends)("task pages over HTTP (%s)", (backend) => {
       expect(enqueue[0]).toContain(title);
       expect(html.match(/streamController\.close\(\)/g)).toHaveLength(1);
       expect(html).not.toContain("<!--$!-->");
+      // One page of tasks: no empty "Pages" navigation for screen readers to land on.
+      expect(html).not.toContain('aria-label="Pages"');
     });
 
     it("sends a signed-out visitor to sign in and back", async () => {
