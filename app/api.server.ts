@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { isApiPath, type ApiParams } from "~/api-paths";
 import { requireBearer, unauthorized, type ApiUser } from "~/api-auth.server";
-import { isDbUnavailable } from "~/db.server";
+import { isDbUnavailable, sqlState } from "~/db.server";
 import { env } from "~/env.server";
 import { log } from "~/log.server";
 import { invalid, problem, type FieldError } from "~/api-problem.server";
@@ -188,14 +188,6 @@ export function preflight(request: Request, allow: string[]): Response {
     headers.set("Access-Control-Max-Age", "600");
   }
   return new Response(null, { status: 204, headers });
-}
-
-/** Postgres SQLSTATE of an error or of its cause (drizzle wraps driver errors). */
-function sqlState(error: unknown): string | undefined {
-  for (let e = error as { code?: unknown; cause?: unknown } | undefined, i = 0; e && i < 4; e = e.cause as typeof e, i++) {
-    if (typeof e.code === "string" && /^[0-9A-Z]{5}$/.test(e.code)) return e.code;
-  }
-  return undefined;
 }
 
 function failure(request: Request, error: unknown): Response {

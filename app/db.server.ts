@@ -164,3 +164,11 @@ export function isDbUnavailable(error: unknown): boolean {
   if (e.code && codes.includes(e.code)) return true;
   return /PGlite is closed|connection (terminated|refused)|write CONNECTION_CLOSED/i.test(e.message ?? "");
 }
+
+/** Postgres SQLSTATE of an error or of its cause (drizzle wraps driver errors). */
+export function sqlState(error: unknown): string | undefined {
+  for (let e = error as { code?: unknown; cause?: unknown } | undefined, i = 0; e && i < 4; e = e.cause as typeof e, i++) {
+    if (typeof e.code === "string" && /^[0-9A-Z]{5}$/.test(e.code)) return e.code;
+  }
+  return undefined;
+}

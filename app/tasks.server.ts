@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { and, asc, desc, eq, getTableColumns, ilike, isNotNull, isNull, lt, or, sql, type SQL } from "drizzle-orm";
-import { db } from "~/db.server";
+import { db, sqlState } from "~/db.server";
 import { task, taskCount, taskTag, user, type TaskRow } from "~/db/schema";
 import {
   DEFAULT_ORDER,
@@ -294,18 +294,29 @@ export async function createTask(userId: string, input: TaskInput, options: Chan
     createdAt: now,
     updatedAt: now,
   });
-  const created = await ownerTransaction(userId, async (tx) => {
-    if (!(input.completed && input.recurrence)) {
-      const [created] = await tx.insert(task).values(row(input.completed)).returning();
+  if (!(input.completed && input.recurrence)) {
+    // One statement, so no owner lock: its first lock others may hold is the user's task_count
+    // row (the triggers' first), and it holds nothing they could be waiting for meanwhile. An
+    // account deletion makes it wait, then fail its foreign key.
+    try {
+      const [created] = await db.insert(task).values(row(input.completed)).returning();
       return toTask(created!);
+    } catch (error) {
+      if (sqlState(error) === FOREIGN_KEY_VIOLATION) throw new OwnerGoneError();
+      throw error;
     }
-    // A repeating task created already completed schedules its next one, as completing it would.
+  }
+  // A repeating task created already completed schedules its next one, as completing it would.
+  const created = await ownerTransaction(userId, async (tx) => {
     const [created] = await tx.insert(task).values(row(false)).returning({ id: task.id });
     return (await applyChangeIn(tx, userId, created!.id, { completed: true }, options))!;
   });
   if (!created) throw new OwnerGoneError();
   return created;
 }
+
+const FOREIGN_KEY_VIOLATION = "23503";
+
 
 type Tx = Parameters<Parameters<typeof db.transaction>[0]>[0];
 
