@@ -22,8 +22,8 @@ const ABORT_DELAY = 5_000;
 
 // Rendering is CPU work on the one JavaScript thread: many pages rendering at once only
 // slow each other down (the benchmark's GET /tasks: 148 pages/s at 4 connections, 117 at 32,
-// CPU per page 8.1 → 12.5 ms). Two render at once, the others wait their turn; loaders
-// (the database) still run concurrently.
+// CPU per page 8.1 → 12.5 ms, when renders were streamed). Two pages are rendered and
+// compressed at once, the others wait their turn; loaders (the database) still run concurrently.
 const renderSlots = concurrencyLimit(2);
 
 export const streamTimeout = ABORT_DELAY;
