@@ -64,8 +64,12 @@ export function TaskCreateForm({ returnTo, serverResult }: { returnTo: string; s
   }, [serverResult]);
 
   const onSubmit = (event: React.FormEvent<HTMLFormElement>) => {
-    validate.onSubmit(event);
-    if (event.defaultPrevented) return; // invalid, or held until the schema has loaded
+    // Before the schema has arrived an add goes straight to the server, which checks it too:
+    // held until then, the form would be sent as it is then, with the next task typed meanwhile.
+    if (taskInputForm.current) {
+      validate.onSubmit(event);
+      if (event.defaultPrevented) return; // invalid: the errors are showing
+    } else void taskInputForm.load();
     event.preventDefault();
     const form = event.currentTarget;
     const key = `create:${++sent.current}`;

@@ -421,6 +421,24 @@ test.describe("checking forms in the browser", () => {
     expect(posts).toEqual([]);
   });
 
+  test("tasks added before the schema arrives are each sent as typed; the server checks them", async ({ page }) => {
+    await signUp(page);
+    await page.route(/\/assets\/.*\.js$/, async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await route.continue();
+    });
+    const title = page.getByLabel("Title");
+    await title.fill("Typed first");
+    await title.press("Enter");
+    await title.fill("Typed second");
+    await title.press("Enter");
+    await expect(page.getByRole("link", { name: "Typed first", exact: true })).toBeVisible();
+    await expect(page.getByRole("link", { name: "Typed second", exact: true })).toBeVisible();
+    await title.fill(" ");
+    await title.press("Enter");
+    await expect(page.getByText("Enter a title")).toBeVisible();
+  });
+
   test("a submit made before the schema arrives waits for it, and is checked", async ({ page }) => {
     await page.goto("/sign-in");
     await page.waitForLoadState("networkidle");
