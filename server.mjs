@@ -294,12 +294,14 @@ const server = http.createServer((req, res) => {
 });
 
 // A port in use or an address the machine lacks: one line, then stop, like a bad variable.
-server.once("error", (error) => {
+function cannotListen(error) {
   const where = `${env.host ?? "port"} ${env.port}`;
   console.error(error.code === "EADDRINUSE" ? `Cannot listen on ${where}: it is in use (EADDRINUSE). Stop the other server or set PORT.` : `Cannot listen on ${where}: ${error.message}`);
-  process.exit(1);
-});
+  Promise.resolve(build.entry.module.closeDb?.()).finally(() => process.exit(1));
+}
+server.once("error", cannotListen);
 server.listen(env.port, env.host, () => {
+  server.off("error", cannotListen);
   // A JSON line like every other (README: Logs); url is where users open the app.
   accessLog.info({ url: env.baseURL, host: env.host ?? "*", port: env.port }, "listening");
 });

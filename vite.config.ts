@@ -1,5 +1,5 @@
 import { vitePlugin as remix } from "@remix-run/dev";
-import { defineConfig } from "vite";
+import { defineConfig, loadEnv } from "vite";
 import { fileURLToPath } from "node:url";
 
 declare module "@remix-run/node" {
@@ -8,7 +8,7 @@ declare module "@remix-run/node" {
   }
 }
 
-export default defineConfig({
+export default defineConfig(({ mode }) => ({
   resolve: { alias: { "~": fileURLToPath(new URL("./app", import.meta.url)) } },
   // Top-level await in db.server.ts (migrations before the first request) needs es2022.
   build: { target: "es2022" },
@@ -16,7 +16,8 @@ export default defineConfig({
   ssr: { external: ["@electric-sql/pglite", "postgres", "nodemailer", "@node-rs/argon2", "pino"] },
   // The port PORT names (as in production), and no other: the default BETTER_AUTH_URL follows
   // PORT, so a dev server that moved elsewhere would refuse its own forms.
-  server: { port: Number(process.env.PORT) || 3000, strictPort: true },
+  // Read here from .env too: Remix loads .env into process.env only after this config runs.
+  server: { port: Number(process.env.PORT || loadEnv(mode, process.cwd(), "").PORT) || 3000, strictPort: true },
   plugins: [
     remix({
       future: {
@@ -28,4 +29,4 @@ export default defineConfig({
       },
     }),
   ],
-});
+}));

@@ -113,4 +113,10 @@ async function ensureSigningKey() {
   });
 }
 
-await ensureSigningKey();
+try {
+  await ensureSigningKey();
+} catch (error) {
+  // Like a database that cannot be opened (db.server.ts): one line, then stop.
+  console.error(`Could not make the JWT signing key: ${(error as Error).message}`);
+  process.exit(1);
+}

@@ -55,15 +55,16 @@ type Handoff = Pick<EntryContext, "serverHandoffStream" | "renderMeta">;
  *
  * With single fetch, Remix sends the loader data through a Suspense boundary that reads
  * `serverHandoffStream` piece by piece, which renderToString cannot wait for. So the stream is
- * read to its end first (it always ends: Remix settles or rejects pending data after
- * `streamTimeout`) and handed to Remix's per-render cache (`renderMeta.streamCache`, typed in
- * EntryContext) as one piece already read; the boundary then renders at once.
+ * read to its end first (Remix settles pending data within `streamTimeout`; past timeoutMs
+ * the read gives up) and handed to Remix's per-render cache (`renderMeta.streamCache`, typed
+ * in EntryContext) as one piece already read; the boundary then renders at once.
  *
- * If anything still suspends (a lazy component, deferred data), renderToString would leave it
- * to the browser, so the page is rendered again with renderToBuffer, which waits.
+ * If anything still suspends (a lazy component, deferred data) or throws, renderToString
+ * would leave it to the browser or fail, so the page is rendered again with renderToBuffer,
+ * which waits, and reports and rejects what cannot render.
  */
 export async function renderDocument(context: Handoff, element: ReactElement, options: RenderOptions): Promise<Buffer<ArrayBuffer>> {
-  const handoff = context.serverHandoffStream && context.renderMeta ? await readToEnd(context.serverHandoffStream) : undefined;
+  const handoff = context.serverHandoffStream && context.renderMeta ? await readToEnd(context.serverHandoffStream, options.timeoutMs) : undefined;
   const prepare = () => {
     if (handoff === undefined || !context.renderMeta) return;
     context.renderMeta.streamCache = { 0: Object.assign(Promise.resolve(), { result: { done: true, value: handoff } }) };
@@ -75,9 +76,11 @@ export async function renderDocument(context: Handoff, element: ReactElement, op
   let html: string;
   try {
     html = renderToString(element);
-  } catch (error) {
-    options.onError(error);
-    throw error;
+  } catch {
+    // A component that threw, or suspended outside any boundary: the waiting renderer tries
+    // again, and reports (onError) and rejects if the page really cannot render.
+    prepare();
+    return renderToBuffer(element, options);
   }
   // React marks a boundary it could not finish on the server with this comment.
   if (html.includes("<!--$!-->")) {
@@ -88,14 +91,25 @@ export async function renderDocument(context: Handoff, element: ReactElement, op
   return Buffer.from(`<!DOCTYPE html>${html}`) as Buffer<ArrayBuffer>;
 }
 
-async function readToEnd(stream: ReadableStream<Uint8Array>): Promise<string> {
+/** The loader data, read to its end; rejects after timeoutMs (Remix stops its own timer when the client leaves). */
+async function readToEnd(stream: ReadableStream<Uint8Array>, timeoutMs: number): Promise<string> {
   const reader = stream.getReader();
   const decoder = new TextDecoder();
   let text = "";
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    text += decoder.decode(value, { stream: true });
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    void reader.cancel(); // ends the pending read, as if the data were complete: hence the flag
+  }, timeoutMs);
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+    }
+  } finally {
+    clearTimeout(timer);
   }
+  if (timedOut) throw new Error(`The page's data took longer than ${timeoutMs} ms`);
   return text + decoder.decode();
 }

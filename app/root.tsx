@@ -161,9 +161,12 @@ function ToastRegion({ toast: serverToast }: { toast: Toast | null }) {
   const visible = toast && toast !== hidden;
   // Where focus was before it reached the close button, to go back there on dismiss.
   const focusBefore = useRef<HTMLElement | null>(null);
-  function dismiss() {
+  function dismiss(event: { currentTarget: HTMLButtonElement }) {
     setHidden(toast);
     const back = focusBefore.current;
+    focusBefore.current = null;
+    // Only when focus is on the button (a click does not focus buttons in Safari).
+    if (document.activeElement !== event.currentTarget) return;
     (back?.isConnected ? back : document.getElementById("main"))?.focus({ preventScroll: true });
   }
   return (
@@ -182,6 +185,7 @@ function ToastRegion({ toast: serverToast }: { toast: Toast | null }) {
               className="toast-close"
               aria-label="Dismiss"
               onFocus={(event) => (focusBefore.current = event.relatedTarget as HTMLElement | null)}
+              onBlur={() => (focusBefore.current = null)}
               onClick={dismiss}
             >
               ×

@@ -43,8 +43,8 @@ export function TaskList({ tasks, today, returnTo, pending }: Props) {
     if (confirmText) {
       if (!window.confirm(confirmText)) return;
       focusNearbyRow(form.closest("li"));
-    } else if (field("intent") === "toggle" && /[?&]status=(active|completed)(&|$)/.test(location.search)) {
-      // In the Active or Completed view the row leaves the list, and its button with it.
+    } else if (field("intent") === "toggle" && /[?&](status=(active|completed)|due=overdue)(&|$)/.test(location.search)) {
+      // In the Active, Completed or Overdue view the row leaves the list, and its button with it.
       focusNearbyRow(form.closest("li"));
     }
     submit(form, { method: "post", navigate: false, fetcherKey: `${field("intent")}:${field("id")}` });

@@ -14,7 +14,10 @@ export function action() {
   throw data(null, { status: 404 });
 }
 
-export const meta: MetaFunction = ({ error }) => [{ title: errorTitle(error) }];
+export const meta: MetaFunction = ({ error, matches }) => [
+  ...matches.flatMap((match) => match.meta ?? []).filter((tag) => !("title" in tag)),
+  { title: errorTitle(error) },
+];
 
 export default function NotFound() {
   // Never rendered: the loader always throws, so the error boundary shows instead.

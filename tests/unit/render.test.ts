@@ -109,6 +109,18 @@ describe("rendering a document in one synchronous pass", () => {
     vi.restoreAllMocks();
   });
 
+  it("waits, as the streaming renderer did, for a component that suspends outside any boundary", async () => {
+    const Late = lazy(async () => ({ default: () => createElement("p", null, "no boundary") }));
+    const html = (await renderDocument(handoff("{}"), page(createElement(Late)), { nonce: "n", timeoutMs: 5_000, onError: () => {} })).toString();
+    expect(html).toContain("<p>no boundary</p>");
+  });
+
+  it("gives up on loader data still coming after timeoutMs, rather than render half of it", async () => {
+    const stream = new ReadableStream<Uint8Array>({ start: (c) => c.enqueue(new TextEncoder().encode('{"partial"')) });
+    const context = { renderMeta: {}, serverHandoffStream: stream };
+    await expect(renderDocument(context, page(createElement("p", null, "x")), { nonce: "n", timeoutMs: 50, onError: () => {} })).rejects.toThrow("took longer than 50 ms");
+  });
+
   it("reports a component that throws and rejects, so Remix can render its error boundary", async () => {
     const onError = vi.fn();
     await expect(renderDocument(handoff("{}"), page(createElement(Broken)), { nonce: "n", timeoutMs: 5_000, onError })).rejects.toThrow("broken component");
