@@ -128,24 +128,24 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
 /** A local install gets a random secret once, kept beside its data so sessions survive restarts. */
 function readOrCreateSecret(dataDir: string): string {
   const file = path.join(dataDir, "auth-secret");
+  let secret: string;
   try {
     if (existsSync(file)) {
-      const secret = readFileSync(file, "utf8").trim();
-      // Better Auth would fall back to its public default secret for an empty one.
-      if (secret.length < 32) {
-        throw new EnvError(`Invalid environment variable DATA_DIR: ${file} holds fewer than 32 characters; delete it to generate a new secret (everyone is signed out)`);
-      }
-      return secret;
+      secret = readFileSync(file, "utf8").trim();
+    } else {
+      mkdirSync(dataDir, { recursive: true });
+      secret = randomBytes(32).toString("base64url");
+      writeFileSync(file, secret + "\n", { mode: 0o600, flag: "wx" });
+      chmodSync(file, 0o600);
     }
-    mkdirSync(dataDir, { recursive: true });
-    const secret = randomBytes(32).toString("base64url");
-    writeFileSync(file, secret + "\n", { mode: 0o600, flag: "wx" });
-    chmodSync(file, 0o600);
-    return secret;
   } catch (error) {
-    if (error instanceof EnvError) throw error;
     throw new EnvError(`Invalid environment variable DATA_DIR: cannot keep the generated secret in ${dataDir} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
+  // Better Auth would fall back to its public default secret for an empty one.
+  if (secret.length < 32) {
+    throw new EnvError(`Invalid environment variable DATA_DIR: ${file} holds fewer than 32 characters; delete it to generate a new secret (everyone is signed out)`);
+  }
+  return secret;
 }
 
 function loadEnv(): Env {

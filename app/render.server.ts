@@ -73,17 +73,15 @@ export async function renderDocument(context: Handoff, element: ReactElement, op
     context.serverHandoffStream = new ReadableStream({ start: (controller) => controller.close() });
   };
   prepare();
-  let html: string;
+  let html: string | undefined;
   try {
     html = renderToString(element);
   } catch {
-    // A component that threw, or suspended outside any boundary: the waiting renderer tries
-    // again, and reports (onError) and rejects if the page really cannot render.
-    prepare();
-    return renderToBuffer(element, options);
+    // A component that threw, or suspended outside any boundary: left to the renderer below,
+    // which reports (onError) and rejects if the page really cannot render.
   }
-  // React marks a boundary it could not finish on the server with this comment.
-  if (html.includes("<!--$!-->")) {
+  // React marks a boundary it could not finish on the server with <!--$!-->.
+  if (html === undefined || html.includes("<!--$!-->")) {
     prepare();
     return renderToBuffer(element, options);
   }

@@ -317,7 +317,6 @@ export async function createTask(userId: string, input: TaskInput, options: Chan
 
 const FOREIGN_KEY_VIOLATION = "23503";
 
-
 type Tx = Parameters<Parameters<typeof db.transaction>[0]>[0];
 
 /** The account was deleted while a request of its own was on the way. */
