@@ -1,6 +1,9 @@
 import { vitePlugin as remix } from "@remix-run/dev";
-import { defineConfig, loadEnv } from "vite";
+import { defineConfig, loadEnv, type Plugin } from "vite";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { brotliCompressSync, constants as zlib, gzipSync } from "node:zlib";
 
 declare module "@remix-run/node" {
   interface Future {
@@ -28,5 +31,39 @@ export default defineConfig(({ mode }) => ({
         v3_lazyRouteDiscovery: true,
       },
     }),
+    precompressAssets(),
   ],
 }));
+
+/**
+ * Writes each client script and stylesheet a second and third time, as .br (quality 11) and
+ * .gz (level 9), for server.mjs to send as they are. Compressing once here, at levels no
+ * request could afford, sends ~13% fewer bytes than compressing on every request did
+ * (React's chunk: 84.7 → 73.0 KB with brotli), and costs the server no CPU per asset.
+ * Done once the server build has closed: Remix writes the route manifest's script into the
+ * client's assets only then.
+ */
+function precompressAssets(): Plugin {
+  let ssr = false;
+  let assetsDir = "";
+  return {
+    name: "tasklane-precompress-assets",
+    apply: "build",
+    configResolved(config) {
+      ssr = Boolean(config.build.ssr);
+      // Remix's default buildDirectory, "build": the client's files are in build/client.
+      assetsDir = path.join(config.root, "build/client", config.build.assetsDir);
+    },
+    closeBundle() {
+      if (!ssr) return;
+      for (const name of readdirSync(assetsDir)) {
+        if (!/\.(js|css)$/.test(name)) continue;
+        const file = path.join(assetsDir, name);
+        const source = readFileSync(file);
+        if (source.length < 1024) continue; // as server.mjs's compression: too small to gain
+        writeFileSync(`${file}.br`, brotliCompressSync(source, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: source.length } }));
+        writeFileSync(`${file}.gz`, gzipSync(source, { level: 9 }));
+      }
+    },
+  };
+}

@@ -10,7 +10,7 @@ import { setSecurityHeaders } from "~/headers.server";
 export { closeDb } from "~/db.server";
 export { handleApiRequest } from "~/api-routes.server";
 export { isApiPath } from "~/api-paths";
-export { encodeBody } from "~/compression.server";
+export { encodeBody, negotiateEncoding } from "~/compression.server";
 // server.mjs listens where the parsed environment says (an empty PORT= means 3000 there too).
 export { env } from "~/env.server";
 import { concurrencyLimit } from "~/concurrency";

@@ -12,6 +12,7 @@
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
+import http from "node:http";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -54,7 +55,7 @@ if (argv.help) {
   --duration S          seconds measured per scenario, server and connection count (default 4)
   --warmup S            seconds of warm-up before each measurement (default 1; 2 in round 1)
   --connections LIST    connection counts (default 1,32)
-  --scenarios LIST      subset of: ${"api-list,api-create,api-toggle,html-50,html-10k,sign-in"}
+  --scenarios LIST      subset of: ${"api-list,api-create,api-toggle,html-50,html-floor,html-10k,sign-in"}
   --servers LIST        subset of: tasklane-pg,tasklane-pglite,reference (default),
                         and remix-serve (opt-in: the same build under remix-serve)
   --no-build            use the existing build/ (default: npx remix vite:build first)
@@ -552,6 +553,14 @@ const SCENARIOS = [
     spec: (s) => ({ url: `${s.base}/tasks`, headers: { cookie: s.users.reader50.cookie, accept: "text/html", "accept-encoding": ACCEPT_ENCODING }, expect: [200] }),
   },
   {
+    // The floor of a page in this stack: a small form, signed out, so no session lookup and no
+    // query. Not a target; it shows how much of a task page's cost any Remix page pays.
+    id: "html-floor",
+    label: "GET /sign-in HTML (signed out)",
+    servers: ["tasklane-pg", "tasklane-pglite"],
+    spec: (s) => ({ url: `${s.base}/sign-in`, headers: { accept: "text/html", "accept-encoding": ACCEPT_ENCODING }, expect: [200] }),
+  },
+  {
     id: "html-10k",
     label: "GET /tasks HTML (10 000 tasks)",
     servers: ["tasklane-pg", "tasklane-pglite"],
@@ -740,6 +749,9 @@ function checkTargets(rows, js, lighthouse) {
     if (api32?.vsReference != null) add("GET /api/tasks at 32 conns ≥ 0.5× reference req/s", `${api32.vsReference.toFixed(2)}×`, api32.vsReference >= 0.5);
     if (api1?.p50 != null) add("GET /api/tasks at 1 conn: p50 ≤ 3 ms, p99 ≤ 10 ms", `${fmt(api1.p50, 2)} / ${fmt(api1.p99, 2)} ms`, api1.p50 <= 3 && api1.p99 <= 10);
     if (html32?.rps && api32?.rps) add("GET /tasks (50) at 32 conns ≥ 0.5× the API's req/s", `${(html32.rps / api32.rps).toFixed(2)}×`, html32.rps / api32.rps >= 0.5);
+    const floor32 = get("html-floor", server, 32);
+    // Context for the target above, not a target: met is null (printed "—").
+    if (floor32?.rps && api32?.rps) add("(context) GET /sign-in signed out, no DB, at 32 conns ÷ the API's req/s", `${(floor32.rps / api32.rps).toFixed(2)}×`, null);
     if (html1?.p50 && big1?.p50) add("GET /tasks: 10 000-task user ≤ 1.3× the 50-task user's p50 (1 conn)", `${(big1.p50 / html1.p50).toFixed(2)}×`, big1.p50 / html1.p50 <= 1.3);
     if (signin1?.p50 != null) add("sign-in at 1 conn < 250 ms (p50)", `${fmt(signin1.p50, 1)} ms`, signin1.p50 < 250);
     const loaded = rows.filter((r) => r.server === server && r.connections === Math.max(...opts.connections));
@@ -782,7 +794,7 @@ async function jsCost(base, pathname, headers = {}) {
     if (files.has(url)) continue;
     const r = await fetch(url);
     const buf = Buffer.from(await r.arrayBuffer());
-    files.set(url, { url: url.replace(base, ""), status: r.status, bytes: buf.length, gzip: gzipSync(buf).length });
+    files.set(url, { url: url.replace(base, ""), status: r.status, bytes: buf.length, gzip: gzipSync(buf).length, sent: await sentBytes(url) });
     const text = buf.toString("utf8");
     for (const [, spec] of text.matchAll(/(?:^|[;\s}])(?:import|export)\s*(?:[\w$*{}\s,]+?\s*from\s*)?["'](\.{1,2}\/[^"']+\.js)["']/g)) {
       const next = new URL(spec, url).href;
@@ -805,9 +817,23 @@ async function jsCost(base, pathname, headers = {}) {
     jsFiles: list.length,
     jsBytes: list.reduce((n, f) => n + f.bytes, 0),
     jsGzip: list.reduce((n, f) => n + f.gzip, 0),
+    jsSent: list.reduce((n, f) => n + f.sent, 0),
     cssGzip: css.reduce((n, f) => n + f.gzip, 0),
     files: list,
   };
+}
+
+/** The bytes a browser receives for url (what the server sends for its Accept-Encoding), undecoded. */
+function sentBytes(url) {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { headers: { "accept-encoding": "gzip, deflate, br, zstd" } }, (res) => {
+        let n = 0;
+        res.on("data", (chunk) => (n += chunk.length));
+        res.on("end", () => resolve(n));
+      })
+      .on("error", reject);
+  });
 }
 
 function runLighthouse(pages, port) {
@@ -1063,9 +1089,9 @@ async function main() {
     out.push("");
     out.push(
       table(
-        ["page", "JS files", "JS bytes", "JS gzip", "HTML gzip", "CSS gzip"],
-        js.map((j) => (j.error ? [j.page, j.error, "", "", "", ""] : [j.page, j.jsFiles, fmtInt(j.jsBytes), fmtInt(j.jsGzip), fmtInt(j.htmlGzip), fmtInt(j.cssGzip)])),
-        ["l", "r", "r", "r", "r", "r"],
+        ["page", "JS files", "JS bytes", "JS gzip", "JS sent", "HTML gzip", "CSS gzip"],
+        js.map((j) => (j.error ? [j.page, j.error, "", "", "", "", ""] : [j.page, j.jsFiles, fmtInt(j.jsBytes), fmtInt(j.jsGzip), fmtInt(j.jsSent), fmtInt(j.htmlGzip), fmtInt(j.cssGzip)])),
+        ["l", "r", "r", "r", "r", "r", "r"],
       ),
     );
   }
@@ -1095,7 +1121,7 @@ async function main() {
   if (targets.length) {
     out.push("");
     out.push("Targets (performance issue; one run's medians — rerun before trusting a miss by a hair):");
-    out.push(table(["target", "server", "this run", "met"], targets.map((t) => [t.target, t.server, t.value, t.met ? "yes" : "NO"]), ["l", "l", "r", "l"]));
+    out.push(table(["target", "server", "this run", "met"], targets.map((t) => [t.target, t.server, t.value, t.met === null ? "—" : t.met ? "yes" : "NO"]), ["l", "l", "r", "l"]));
   }
   if (profile) {
     out.push("");
