@@ -1,7 +1,9 @@
 import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
+import { APIError, createAuthMiddleware } from "better-auth/api";
 import { bearer, jwt } from "better-auth/plugins";
 import { sql } from "drizzle-orm";
+import { NAME_MAX } from "~/account-limits";
 import { db, dbKind } from "~/db.server";
 import * as schema from "~/db/schema";
 import { env } from "~/env.server";
@@ -55,6 +57,12 @@ export const auth = betterAuth({
     },
   },
   user: { deleteUser: { enabled: true } },
+  // Endpoints no page and no API client needs, closed because they hand an attacker who
+  // holds one session more than that session: /verify-password answers password guesses
+  // with no limit, /list-sessions gives the tokens of the user's other sessions (a security
+  // review). Only their HTTP routes close; /settings lists sessions with its own query.
+  disabledPaths: ["/verify-password", "/list-sessions"],
+  hooks: { before: createAuthMiddleware(async (ctx) => checkAccountRequest(ctx.path, ctx.body)) },
   rateLimit: {
     // On in every environment and kept in the database so instances share it. It is
     // keyed by client IP, which exists only behind a proxy that sets CLIENT_IP_HEADER;
@@ -93,6 +101,24 @@ export const auth = betterAuth({
 });
 
 export type AuthSession = typeof auth.$Infer.Session;
+
+/**
+ * What /api/auth/* must refuse before Better Auth acts, as the pages' own forms do (it also
+ * runs for their auth.api calls, which have checked already):
+ * - a name longer than the forms allow: a 60 000-character name made every later sign-in
+ *   fail with a 500 (the welcome toast no longer fitted in a cookie);
+ * - deleting the account without its password: Better Auth asks for one only when the
+ *   session is over a day old, so a stolen session could delete the account outright.
+ */
+export function checkAccountRequest(path: string, body: unknown) {
+  const fields = (body ?? {}) as Record<string, unknown>;
+  if ((path === "/sign-up/email" || path === "/update-user") && typeof fields.name === "string" && fields.name.trim().length > NAME_MAX) {
+    throw new APIError("BAD_REQUEST", { code: "NAME_TOO_LONG", message: `Name must be at most ${NAME_MAX} characters.` });
+  }
+  if (path === "/delete-user" && (typeof fields.password !== "string" || fields.password.length === 0)) {
+    throw new APIError("BAD_REQUEST", { code: "PASSWORD_REQUIRED", message: "Deleting the account needs its password." });
+  }
+}
 
 /**
  * Makes sure a JWT signing key exists before the first request. Better Auth makes the first

@@ -3,7 +3,7 @@ import { allowCorsOrigin, preflight } from "~/api.server";
 import { auth } from "~/auth.server";
 import { isDbUnavailable } from "~/db.server";
 import { log } from "~/log.server";
-import { limitAuthAttempt, type AuthAction } from "~/rate-limit.server";
+import { limitAuthAttempt, refundAuthAttempt, type AuthAction } from "~/rate-limit.server";
 
 // Better Auth's endpoints, with the same per-account limits as the HTML forms in front of
 // the ones that check a password or a reset token (Better Auth's own limiter only knows
@@ -70,11 +70,15 @@ async function respond(request: Request, path: string): Promise<Response> {
   if (request.method === "OPTIONS") return preflight(request, ["GET", "POST", "OPTIONS"]);
   try {
     const rule = request.method === "POST" ? limited[path] : undefined;
+    const account = rule ? await accountOf(request, rule.account) : null;
     if (rule) {
-      const result = await limitAuthAttempt(rule.action, { account: await accountOf(request, rule.account), request });
+      const result = await limitAuthAttempt(rule.action, { account, request });
       if (!result.allowed) return tooMany(result.retryAfter);
     }
-    return await auth.handler(request);
+    const response = await auth.handler(request);
+    // Only failed sign-ins use up the limit (refundAuthAttempt says why).
+    if (rule?.action === "sign-in" && response.ok) await refundAuthAttempt("sign-in", { account, request });
+    return response;
   } catch (error) {
     if (isDbUnavailable(error) || isDbUnavailable((error as { cause?: unknown })?.cause)) {
       return Response.json({ code: "SERVICE_UNAVAILABLE", message: "The database is unavailable." }, { status: 503, headers: { "Retry-After": "5" } });

@@ -3,14 +3,14 @@ import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useState } from "react";
 import { signInSchema } from "~/account";
-import { EMAIL_MAX, PASSWORD_MAX } from "~/account-limits";
+import { EMAIL_MAX, NAME_MAX, PASSWORD_MAX } from "~/account-limits";
 import { authErrorCode } from "~/auth-errors.server";
 import { auth } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { ErrorAutoFocus, Field, FormError, SubmitButton, lazySchema, useFocusFirstError, validateBeforeSubmit } from "~/components/forms";
 import { keptValues, parseForm, type FieldErrors } from "~/forms";
 import { log } from "~/log.server";
-import { limitAuthAttempt, retryAfterHeaders, retryMessage } from "~/rate-limit.server";
+import { limitAuthAttempt, refundAuthAttempt, retryAfterHeaders, retryMessage } from "~/rate-limit.server";
 import { safeRedirect } from "~/redirect";
 import { requireSameSite } from "~/security.server";
 import { cookieHeaders, requireAnonymous, rethrowDbUnavailable } from "~/session.server";
@@ -48,25 +48,24 @@ export async function action({ request }: ActionFunctionArgs) {
       { status: 429, headers: { "Retry-After": String(limit.retryAfter) } },
     );
   }
-  try {
-    const { headers, response } = await auth.api.signInEmail({
-      body: { email, password },
-      headers: request.headers,
-      returnHeaders: true,
-    });
-    log.info("auth.sign_in", { userId: response.user.id });
-    return redirectWithSuccess(safeRedirect(redirectTo), `Welcome back, ${response.user.name}!`, {
-      headers: cookieHeaders(headers),
-    });
-  } catch (error) {
-    const code = authErrorCode(error);
-    log.info("auth.sign_in_failed", { code });
+  const signedIn = await auth.api.signInEmail({ body: { email, password }, headers: request.headers, returnHeaders: true }).catch((error: unknown) => {
+    log.info("auth.sign_in_failed", { code: authErrorCode(error) });
+    return null;
+  });
+  if (!signedIn) {
     // The same words for an unknown email and a wrong password: no account probing.
     return data(
       { fieldErrors: {}, formError: "That email and password do not match an account. Check them and try again.", values },
       { status: 401 },
     );
   }
+  const { headers, response } = signedIn;
+  log.info("auth.sign_in", { userId: response.user.id });
+  await refundAuthAttempt("sign-in", { account: email, request }).catch(rethrowDbUnavailable);
+  // A name from before the length check could not fit in the toast's cookie.
+  return redirectWithSuccess(safeRedirect(redirectTo), `Welcome back, ${response.user.name.slice(0, NAME_MAX)}!`, {
+    headers: cookieHeaders(headers),
+  });
 }
 
 export default function SignIn() {

@@ -553,6 +553,51 @@ describe.each(backends)("accounts over HTTP (%s)", (backend) => {
     });
   });
 
+  describe("Better Auth's own endpoints (/api/auth/*)", () => {
+    it("closes /verify-password and /list-sessions, which give one stolen session more than itself", async () => {
+      const { client } = await signUp(server);
+      remember(client);
+      const guess = await client.postJson("/api/auth/verify-password", { password: PASSWORD });
+      expect(guess.status).toBe(404);
+      expect(await guess.text()).not.toContain("true");
+      const sessions = await client.get("/api/auth/list-sessions");
+      expect(sessions.status).toBe(404);
+      expect(await sessions.text()).not.toContain(client.sessionToken()!.split(".")[0]!);
+      // What the app itself needs still works.
+      expect((await client.get("/api/auth/get-session")).status).toBe(200);
+      expect((await client.get("/settings")).status).toBe(200);
+    });
+
+    it("deletes an account only with its password, however new the session", async () => {
+      const { client } = await signUp(server);
+      remember(client);
+      for (const body of [{}, { password: "" }, { password: 12345 }]) {
+        const res = await client.postJson("/api/auth/delete-user", body);
+        expect(res.status, JSON.stringify(body)).toBe(400);
+        expect(await res.json()).toMatchObject({ code: "PASSWORD_REQUIRED" });
+      }
+      expect((await client.get("/settings")).status).toBe(200); // still there
+      expect((await client.postJson("/api/auth/delete-user", { password: PASSWORD })).status).toBe(200);
+      expect((await client.get("/settings")).status).toBe(302);
+    });
+
+    it("holds names to the forms' 100 characters on sign-up and update-user, so sign-in keeps working", async () => {
+      const email = uniqueEmail("long-name");
+      const long = "N".repeat(101);
+      const refused = await new Client(server).postJson("/api/auth/sign-up/email", { name: long, email, password: PASSWORD });
+      expect(refused.status).toBe(400);
+      expect(await refused.json()).toMatchObject({ code: "NAME_TOO_LONG" });
+      expect((await new Client(server).post("/sign-in", { email, password: PASSWORD })).status).toBe(401); // no account made
+
+      const api = new Client(server);
+      expect((await api.postJson("/api/auth/sign-up/email", { name: "N".repeat(100), email, password: PASSWORD })).status).toBe(200);
+      const update = await api.postJson("/api/auth/update-user", { name: "M".repeat(60_000) });
+      expect(update.status).toBe(400);
+      const signIn = await new Client(server).post("/sign-in", { email, password: PASSWORD });
+      expect(signIn.status).toBe(302);
+    });
+  });
+
   it("never writes a password or session token to its log", () => {
     const logs = server.logs();
     expect(logs).toContain('"method":"POST","path":"/sign-up"'); // the access log was captured at all

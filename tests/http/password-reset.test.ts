@@ -1,6 +1,7 @@
 // Password reset by emailed link: the same answer whether the account exists or not, the
 // link only in the outbox (never in a log), single use, expiring, and ending old sessions.
 import { readdirSync, readFileSync } from "node:fs";
+import net, { type AddressInfo } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, PASSWORD, SESSION_COOKIE, pageText, signUp, uniqueEmail } from "../helpers/client";
@@ -210,5 +211,78 @@ describe.each(backends)("password reset (%s)", (backend) => {
     expect(logs).not.toContain("token=");
     expect(secrets.size).toBeGreaterThan(5);
     for (const secret of secrets) expect(logs).not.toContain(secret);
+  });
+});
+
+/**
+ * A mail server that greets each connection only after `greetDelayMs`, then accepts any
+ * message (just enough SMTP for nodemailer) and keeps what it was sent.
+ */
+function slowSmtpServer(greetDelayMs: number) {
+  const messages: string[] = [];
+  const server = net.createServer((socket) => {
+    let inData = false;
+    let message = "";
+    let buffered = "";
+    setTimeout(() => socket.write("220 slow.example ESMTP\r\n"), greetDelayMs);
+    socket.on("error", () => {});
+    socket.on("data", (chunk) => {
+      buffered += chunk.toString("utf8");
+      let end: number;
+      while ((end = buffered.indexOf("\r\n")) >= 0) {
+        const line = buffered.slice(0, end);
+        buffered = buffered.slice(end + 2);
+        if (inData) {
+          if (line === ".") {
+            inData = false;
+            messages.push(message);
+            message = "";
+            socket.write("250 queued\r\n");
+          } else message += `${line}\n`;
+        } else if (/^(EHLO|HELO)/i.test(line)) socket.write("250 slow.example\r\n");
+        else if (/^DATA/i.test(line)) {
+          inData = true;
+          socket.write("354 go on\r\n");
+        } else if (/^QUIT/i.test(line)) socket.end("221 bye\r\n");
+        else socket.write("250 ok\r\n");
+      }
+    });
+  });
+  return { server, messages };
+}
+
+describe("password reset by SMTP", () => {
+  const GREET_DELAY_MS = 1_500;
+  const smtp = slowSmtpServer(GREET_DELAY_MS);
+  let server: TestServer;
+
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => smtp.server.listen(0, "127.0.0.1", resolve));
+    const { port } = smtp.server.address() as AddressInfo;
+    server = await startServer("pglite", { env: { SMTP_URL: `smtp://127.0.0.1:${port}` } });
+  }, 120_000);
+  afterAll(async () => {
+    await server?.stop();
+    smtp.server.close();
+  });
+
+  it("answers at once whether the account exists, so timing the answer tells nothing; the mail still arrives", async () => {
+    const { email } = await signUp(server, { name: "Timed" });
+    const timed = async (address: string) => {
+      const started = performance.now();
+      const res = await new Client(server).post("/forgot-password", { email: address });
+      expect(res.status).toBe(302);
+      return performance.now() - started;
+    };
+    // Awaiting the mail server made the existing account's answer wait for its greeting.
+    expect(await timed(email)).toBeLessThan(GREET_DELAY_MS / 2);
+    expect(await timed(uniqueEmail("nobody"))).toBeLessThan(GREET_DELAY_MS / 2);
+
+    await expect.poll(() => smtp.messages.length, { timeout: 10_000 }).toBe(1);
+    // The body is quoted-printable: soft line breaks and =XX escapes.
+    const body = smtp.messages[0]!.replace(/=\n/g, "").replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+    expect(body).toContain(`To: ${email}`);
+    expect(body).toMatch(/\/reset-password\?token=\S+/);
+    expect(server.logs()).toContain('"event":"mail.sent"');
   });
 });

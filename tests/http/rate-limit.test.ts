@@ -109,6 +109,23 @@ describe.each(backends)("rate limits (%s)", (backend) => {
     expect((await client.get("/settings")).status).toBe(200); // still there
   });
 
+  it("counts failed sign-ins only: signing in often, by form or API, never locks the owner out", async () => {
+    const { email } = await signUp(server);
+    for (let i = 0; i < SIGN_IN_LIMIT + 5; i++) {
+      const res = i % 2
+        ? await new Client(server).postJson("/api/auth/sign-in/email", { email, password: PASSWORD })
+        : await new Client(server).post("/sign-in", { email, password: PASSWORD });
+      expect(res.status, `sign-in ${i + 1}`).toBe(i % 2 ? 200 : 302);
+    }
+    // Failures still count, and a success between them does not forgive them.
+    for (let i = 0; i < SIGN_IN_LIMIT - 1; i++) {
+      expect((await new Client(server).post("/sign-in", { email, password: `guess ${i}` })).status).toBe(401);
+    }
+    expect((await new Client(server).post("/sign-in", { email, password: PASSWORD })).status).toBe(302);
+    expect((await new Client(server).post("/sign-in", { email, password: "one guess more" })).status).toBe(401);
+    expect((await new Client(server).post("/sign-in", { email, password: PASSWORD })).status).toBe(429);
+  });
+
   it("shares one bucket between the form and the API", async () => {
     const { email } = await signUp(server);
     for (let i = 0; i < SIGN_IN_LIMIT; i++) {
