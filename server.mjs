@@ -313,6 +313,10 @@ async function serveApi(req, res) {
 // ---- every request ----------------------------------------------------------------------------
 const server = http.createServer((req, res) => {
   const started = process.hrtime.bigint();
+  // A request target in absolute form (GET http://host/path, as sent to proxies) must be
+  // accepted (RFC 9112 §3.2.2); the rest of the server reads origin form (/path?query).
+  // Read whole, it missed the API's routes and failed Remix's URL building with a 500.
+  if (!req.url.startsWith("/")) req.url = originForm(req.url);
   const requestId = randomUUID();
   const query = req.url.indexOf("?");
   const pathname = query === -1 ? req.url : req.url.slice(0, query);
@@ -327,6 +331,17 @@ const server = http.createServer((req, res) => {
   });
   requestContext.run({ requestId }, () => (isApiPath(pathname) ? serveApi(req, res) : app(req, res)));
 });
+
+/** /path?query of an absolute http(s) URL; anything else becomes a path no route has (404). */
+function originForm(target) {
+  try {
+    const url = new URL(target);
+    if (url.protocol === "http:" || url.protocol === "https:") return url.pathname + url.search;
+  } catch {
+    // "*" (OPTIONS *), authority form, garbage
+  }
+  return "/.invalid-request-target";
+}
 
 // A port in use or an address the machine lacks: one line, then stop, like a bad variable.
 function cannotListen(error) {

@@ -23,6 +23,10 @@ export function setSecurityHeaders(headers: Headers, nonce?: string) {
   headers.set("X-Frame-Options", "DENY");
   headers.set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()");
   headers.set("Cross-Origin-Opener-Policy", "same-origin");
+  // Pages hold one user's tasks and toasts: no cache may keep them, the browser's included.
+  // Kept, Back after signing out showed the signed-in list again (without JavaScript, where
+  // nothing asks the server), old toasts and all (an exploratory review).
+  if (!headers.has("Cache-Control")) headers.set("Cache-Control", "private, no-store");
   if (env.baseURL.startsWith("https://")) {
     headers.set("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
   }

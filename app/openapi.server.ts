@@ -299,7 +299,7 @@ const paths: Record<string, Json> = {
         "400": { description: "A missing or malformed field (Better Auth's `{message, code}`).", content: jsonBody(authError) },
         "401": { description: "Wrong email or password.", content: jsonBody(authError) },
         "403": {
-          description: "An Origin that is not this site or in CORS_ORIGINS, or none from a client that sends `Sec-Fetch-Mode: cors` (Node's fetch does).",
+          description: "An Origin that is not this site or in CORS_ORIGINS, or none from a browser that sends cookies. Scripts need no Origin (Node's fetch included).",
           content: jsonBody(authError),
         },
         "429": { description: "Too many attempts.", headers: { "Retry-After": header("Seconds to wait.", { type: "integer" }) }, content: jsonBody(authError) },

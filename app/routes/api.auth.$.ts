@@ -66,6 +66,23 @@ function finish(request: Request, path: string, response: Response): Response {
   return copy;
 }
 
+/**
+ * Node's fetch (Deno's and Bun's too) sends Sec-Fetch-Mode: cors but no Origin, which Better
+ * Auth takes for a browser hiding its origin and refuses (403 MISSING_OR_NULL_ORIGIN): the
+ * token flow of DESIGN.md failed from a plain script (an API review). Browsers send Origin
+ * with every POST, so a POST with no Origin, Referer or cookie is not a browser's and has no
+ * credentials a forged request could borrow: its Sec-Fetch-* headers are dropped.
+ */
+function withoutScriptFetchMetadata(request: Request): Request {
+  const { headers } = request;
+  if (request.method !== "POST" || headers.has("origin") || headers.has("referer") || headers.has("cookie")) return request;
+  const names = [...headers.keys()].filter((name) => name.startsWith("sec-fetch-"));
+  if (names.length === 0) return request;
+  const copy = new Headers(headers);
+  for (const name of names) copy.delete(name);
+  return new Request(request, { headers: copy });
+}
+
 async function respond(request: Request, path: string): Promise<Response> {
   if (request.method === "OPTIONS") return preflight(request, ["GET", "POST", "OPTIONS"]);
   try {
@@ -75,7 +92,7 @@ async function respond(request: Request, path: string): Promise<Response> {
       const result = await limitAuthAttempt(rule.action, { account, request });
       if (!result.allowed) return tooMany(result.retryAfter);
     }
-    const response = await auth.handler(request);
+    const response = await auth.handler(withoutScriptFetchMetadata(request));
     // Only failed sign-ins use up the limit (refundAuthAttempt says why).
     if (rule?.action === "sign-in" && response.ok) await refundAuthAttempt("sign-in", { account, request });
     return response;

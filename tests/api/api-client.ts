@@ -62,8 +62,8 @@ export type ApiUser = {
 };
 
 /**
- * Node's fetch sends `Sec-Fetch-Mode: cors`, so Better Auth wants an Origin on its POSTs;
- * curl and other non-browser clients need none.
+ * A JSON POST to /api/auth/* with this site's Origin, as the app's own pages send it (a
+ * script needs none: "works from a script" in auth.test.ts).
  */
 export function authPost(server: TestServer, path: string, body: unknown, headers: Record<string, string> = {}) {
   return fetch(new URL(path, server.url), {

@@ -82,6 +82,27 @@ describe.each(backends)("API bearer tokens (%s)", (backend) => {
       expect(list.body.tasks.map((t: { title: string }) => t.title)).toEqual(["From fetch"]);
     });
 
+    it("works from a script as DESIGN.md writes it: Node's fetch, no Origin (it sends Sec-Fetch-Mode: cors)", async () => {
+      const post = (path: string, body: unknown) =>
+        fetch(`${server.url}${path}`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+      const email = `script-${Date.now()}@example.com`;
+      expect((await post("/api/auth/sign-up/email", { name: "Script", email, password: PASSWORD })).status).toBe(200);
+      const signedIn = await post("/api/auth/sign-in/email", { email, password: PASSWORD });
+      expect(signedIn.status).toBe(200);
+      const session = signedIn.headers.get("set-auth-token")!;
+      const token = await fetch(`${server.url}/api/auth/token`, { headers: { Authorization: `Bearer ${session}` } });
+      expect(((await token.json()) as { token: string }).token.split(".")).toHaveLength(3);
+    });
+
+    it("still refuses a browser-like request with cookies and no Origin (what a forged form could send)", async () => {
+      const res = await fetch(`${server.url}/api/auth/sign-out`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Cookie: "better-auth.session_token=x", "Sec-Fetch-Site": "cross-site" },
+        body: "{}",
+      });
+      expect(res.status).toBe(403);
+    });
+
     it("lets no cache keep a session or a token: Cache-Control no-store on Better Auth's answers, not on the public keys", async () => {
       const signedIn = await authPost(server, "/api/auth/sign-in/email", { email: alice.email, password: alice.password });
       expect(signedIn.headers.get("set-auth-token")).toBeTruthy();

@@ -58,6 +58,24 @@ test.describe("accounts", () => {
     await expect(page).toHaveURL(/\/sign-in\?redirectTo=%2Fsettings$/);
   });
 
+  test("Back after signing out does not show the signed-in pages again", async ({ page }) => {
+    await signUp(page);
+    await page.locator("#new-title").fill("Secret appointment");
+    await page.locator("#new-title").press("Enter");
+    await expect(page.getByRole("link", { name: "Secret appointment", exact: true })).toBeVisible();
+    await page.goto("/settings");
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expect(page).toHaveURL(/\/$/);
+    // Pages are sent Cache-Control: no-store, so Back asks the server, which sends the
+    // signed-out visitor to sign in (a kept copy showed the list, without JavaScript).
+    await page.goBack();
+    await expect(page).toHaveURL(/\/sign-in\?redirectTo=%2Fsettings$/);
+    await expect(page.getByText("Secret appointment")).toHaveCount(0);
+    await page.goBack();
+    await expect(page).toHaveURL(/\/sign-in\?redirectTo=/);
+    await expect(page.getByText("Secret appointment")).toHaveCount(0);
+  });
+
   test("a protected page sends you to sign in and back again", async ({ page }) => {
     const { email } = await signUp(page, "Round Trip");
     await signOut(page);

@@ -65,6 +65,8 @@ describe.each(backends)("accounts over HTTP (%s)", (backend) => {
       expect(csp).not.toContain("unsafe-inline");
       expect(res.headers.get("x-content-type-options")).toBe("nosniff");
       expect(res.headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
+      // No cache keeps a page, the browser's included (Back after sign-out asks the server).
+      expect(res.headers.get("cache-control")).toBe("private, no-store");
     });
   });
 

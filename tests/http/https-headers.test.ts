@@ -63,6 +63,25 @@ describe("security headers for a plain-http deployment", () => {
     }
   });
 
+  it("accepts a request target in absolute form (GET http://host/path), as HTTP/1.1 requires", async () => {
+    const get = (target: string) =>
+      new Promise<{ status: number; type?: string }>((resolve, reject) => {
+        // node:http sends `path` as the request target as it is.
+        const req = http.request(server.url, { path: target }, (r) => {
+          r.resume();
+          r.on("end", () => resolve({ status: r.statusCode!, type: r.headers["content-type"] }));
+        });
+        req.on("error", reject);
+        req.end();
+      });
+    expect(await get(`${server.url}/api/openapi.json`)).toMatchObject({ status: 200, type: expect.stringContaining("json") });
+    expect((await get(`${server.url}/api/tasks`)).status).toBe(401); // the API's router, not a page
+    expect(await get(`${server.url}/sign-in?redirectTo=%2Ftasks`)).toMatchObject({ status: 200, type: expect.stringContaining("text/html") });
+    expect((await get(`${server.url}/healthz`)).status).toBe(200);
+    expect((await get("*")).status).toBe(404);
+    expect(server.logs()).not.toContain("server.failed");
+  });
+
   it("answers a missing asset with a short 404 page titled Not Found, styled like the app's own", async () => {
     const res = await fetch(`${server.url}/assets/no-such-file.js`);
     expect(res.status).toBe(404);
