@@ -9,6 +9,7 @@ import {
   OwnerGoneError,
   toggleTask,
   updateTask,
+  type ViewFilter,
 } from "~/tasks.server";
 import { taskInputSchema, taskPatchSchema } from "~/tasks";
 
@@ -45,9 +46,10 @@ function taskId(formData: FormData): string {
 
 /**
  * The task intents shared by /tasks and /tasks/:id. Unknown intents are a 400. `today` is
- * the user's calendar day, from which a repeating task without a due date repeats.
+ * the user's calendar day, from which a repeating task without a due date repeats. `view`
+ * is the list view the form was posted from: its bulk actions cover only the tasks it shows.
  */
-export async function handleTaskIntent(userId: string, formData: FormData, today: string) {
+export async function handleTaskIntent(userId: string, formData: FormData, today: string, view: ViewFilter = {}) {
   const intent = formData.get("intent");
   switch (intent) {
     case "create": {
@@ -94,11 +96,11 @@ export async function handleTaskIntent(userId: string, formData: FormData, today
       return done(formData, "Task deleted.", {}, back.startsWith(`/tasks/${id}`) ? "/tasks" : back);
     }
     case "complete-all": {
-      const n = await completeAll(userId, { today });
+      const n = await completeAll(userId, { today, view });
       return done(formData, n ? `Marked ${n} task${n === 1 ? "" : "s"} complete.` : "Nothing left to complete.");
     }
     case "clear-completed": {
-      const n = await clearCompleted(userId);
+      const n = await clearCompleted(userId, { today, view });
       return done(formData, n ? `Cleared ${n} completed task${n === 1 ? "" : "s"}.` : "No completed tasks to clear.");
     }
     default:

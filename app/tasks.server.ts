@@ -172,24 +172,48 @@ function escapeLike(text: string): string {
 export type ListOptions = ListQuery & { limit?: number; today?: string };
 export type TaskPage = { tasks: Task[]; nextCursor: string | null };
 
+/** What narrows a list view besides its status tab: search, priority, tag and due date. */
+export type ViewFilter = Partial<Pick<ListQuery, "q" | "priority" | "tag" | "due">>;
+
+export function isFilteredView(view: ViewFilter): boolean {
+  return Boolean(view.q || view.priority || view.tag || view.due);
+}
+
+/** The owner's tasks in a view (its status tab aside), for its list, counts and bulk actions. */
+function viewConditions(userId: string, view: ViewFilter, today: string): (SQL | undefined)[] {
+  const filters: (SQL | undefined)[] = [eq(task.userId, userId)];
+  if (view.priority) filters.push(eq(task.priority, view.priority));
+  if (view.tag) filters.push(sql`${task.tags} @> array[${view.tag}]::text[]`);
+  if (view.q) {
+    const pattern = `%${escapeLike(view.q)}%`;
+    filters.push(or(ilike(task.title, pattern), ilike(task.description, pattern)));
+  }
+  if (view.due === "overdue") filters.push(and(lt(task.dueDate, today), eq(task.completed, false)));
+  if (view.due === "today") filters.push(eq(task.dueDate, today));
+  if (view.due === "week") filters.push(sql`${task.dueDate} between ${today}::date and ${addDays(today, 6)}::date`);
+  if (view.due === "none") filters.push(isNull(task.dueDate));
+  return filters;
+}
+
+/** Active and completed tasks in a filtered view (countTasks has the owner's totals). */
+export async function countView(userId: string, view: ViewFilter, today = todayUTC()): Promise<{ active: number; completed: number }> {
+  const [row] = await db
+    .select({
+      active: sql<number>`count(*) filter (where not ${task.completed})::int`,
+      completed: sql<number>`count(*) filter (where ${task.completed})::int`,
+    })
+    .from(task)
+    .where(and(...viewConditions(userId, view, today)));
+  return { active: row?.active ?? 0, completed: row?.completed ?? 0 };
+}
+
 export async function listTasks(userId: string, query: ListOptions): Promise<TaskPage> {
   const limit = Math.min(Math.max(query.limit ?? 50, 1), 100);
   const today = query.today ?? todayUTC();
   const order = query.order ?? DEFAULT_ORDER[query.sort];
-  const filters: (SQL | undefined)[] = [eq(task.userId, userId)];
-
+  const filters = viewConditions(userId, query, today);
   if (query.status === "active") filters.push(eq(task.completed, false));
   if (query.status === "completed") filters.push(eq(task.completed, true));
-  if (query.priority) filters.push(eq(task.priority, query.priority));
-  if (query.tag) filters.push(sql`${task.tags} @> array[${query.tag}]::text[]`);
-  if (query.q) {
-    const pattern = `%${escapeLike(query.q)}%`;
-    filters.push(or(ilike(task.title, pattern), ilike(task.description, pattern)));
-  }
-  if (query.due === "overdue") filters.push(and(lt(task.dueDate, today), eq(task.completed, false)));
-  if (query.due === "today") filters.push(eq(task.dueDate, today));
-  if (query.due === "week") filters.push(sql`${task.dueDate} between ${today}::date and ${addDays(today, 6)}::date`);
-  if (query.due === "none") filters.push(isNull(task.dueDate));
 
   const key = sortKey(query.sort, order);
   const cursor = decodeCursor(query.cursor, query.sort, order);
@@ -446,9 +470,10 @@ export async function deleteTask(userId: string, id: string): Promise<boolean> {
  * Marks every open task complete (recurring ones roll forward), all or nothing; returns
  * how many.
  */
-export async function completeAll(userId: string, options: ChangeOptions = {}): Promise<number> {
+/** Completes the owner's open tasks, or only those in a filtered view (what the page shows). */
+export async function completeAll(userId: string, options: ChangeOptions & { view?: ViewFilter } = {}): Promise<number> {
   const now = new Date();
-  const open = and(eq(task.userId, userId), eq(task.completed, false));
+  const open = and(...viewConditions(userId, options.view ?? {}, options.today ?? todayUTC()), eq(task.completed, false));
   const completed = await ownerTransaction(userId, async (tx) => {
     // Plain tasks in one statement; recurring ones one by one, as each rolls forward.
     const plain = await tx
@@ -463,9 +488,11 @@ export async function completeAll(userId: string, options: ChangeOptions = {}): 
   return completed ?? 0;
 }
 
-export async function clearCompleted(userId: string): Promise<number> {
+/** Deletes the owner's completed tasks, or only those in a filtered view. */
+export async function clearCompleted(userId: string, options: { view?: ViewFilter; today?: string } = {}): Promise<number> {
+  const inView = viewConditions(userId, options.view ?? {}, options.today ?? todayUTC());
   const deleted = await ownerTransaction(userId, (tx) =>
-    tx.delete(task).where(and(eq(task.userId, userId), eq(task.completed, true))).returning({ id: task.id }),
+    tx.delete(task).where(and(...inView, eq(task.completed, true))).returning({ id: task.id }),
   );
   return deleted?.length ?? 0;
 }

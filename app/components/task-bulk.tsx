@@ -7,20 +7,24 @@ import type { ListQuery } from "~/tasks";
 type Props = {
   query: ListQuery;
   returnTo: string;
-  /** The counts as they will be once the requests in flight land, so the buttons agree with the rows. */
+  /** A filtered view (search, priority, tag, due): the buttons cover only the tasks it shows. */
+  scoped: boolean;
+  /** The view's counts as they will be once the requests in flight land, so the buttons agree with the rows. */
   activeLeft: number;
   completedNow: number;
   /** The view's URL asked to confirm clearing (?confirm=clear-completed): the page without JavaScript. */
   confirmingClear: boolean;
 };
 
-const tasks = (n: number) => `${n} completed task${n === 1 ? "" : "s"}`;
+const tasks = (n: number, scoped = false) => `${n} completed task${n === 1 ? "" : "s"}${scoped ? " in this view" : ""}`;
 
 /**
  * "Mark all complete" and "Clear completed". Clearing deletes for good, so it asks first:
- * a browser dialog with JavaScript, a confirmation panel in the page without.
+ * a browser dialog with JavaScript, a confirmation panel in the page without. In a filtered
+ * view they act on the tasks it shows, and say so: acting on every task from a view of
+ * two deleted tasks the user could not see (an exploratory review).
  */
-export function BulkActions({ query, returnTo, activeLeft, completedNow, confirmingClear }: Props) {
+export function BulkActions({ query, returnTo, scoped, activeLeft, completedNow, confirmingClear }: Props) {
   const hydrated = useHydrated();
   const view = viewUrl(query, {});
   return (
@@ -28,11 +32,11 @@ export function BulkActions({ query, returnTo, activeLeft, completedNow, confirm
       {confirmingClear && completedNow > 0 ? (
         <section className="card danger-zone" role="alertdialog" aria-labelledby="clear-heading" aria-describedby="clear-text">
           <h2 id="clear-heading">Clear completed tasks?</h2>
-          <p id="clear-text">{tasks(completedNow)} will be deleted for good.</p>
+          <p id="clear-text">{tasks(completedNow, scoped)} will be deleted for good.</p>
           <Form method="post" className="actions">
             <input type="hidden" name="returnTo" value={view} />
             <SubmitButton intent="clear-completed" pendingLabel="Clearing…" className="button danger" autoFocus>
-              Yes, delete {tasks(completedNow)}
+              Yes, delete {tasks(completedNow, scoped)}
             </SubmitButton>
             <Link to={view} className="button">
               Cancel
@@ -44,19 +48,19 @@ export function BulkActions({ query, returnTo, activeLeft, completedNow, confirm
         <Form method="post">
           <input type="hidden" name="returnTo" value={returnTo} />
           <SubmitButton intent="complete-all" pendingLabel="Completing…" className="button small" disabled={activeLeft === 0}>
-            Mark all complete
+            {scoped ? "Complete all shown" : "Mark all complete"}
           </SubmitButton>
         </Form>
         {hydrated || completedNow === 0 ? (
-          <Form method="post" onSubmit={(e) => !window.confirm(`Delete ${tasks(completedNow)}?`) && e.preventDefault()}>
+          <Form method="post" onSubmit={(e) => !window.confirm(`Delete ${tasks(completedNow, scoped)}?`) && e.preventDefault()}>
             <input type="hidden" name="returnTo" value={returnTo} />
             <SubmitButton intent="clear-completed" pendingLabel="Clearing…" className="button small" disabled={completedNow === 0}>
-              Clear completed
+              {scoped ? "Clear completed shown" : "Clear completed"}
             </SubmitButton>
           </Form>
         ) : (
           <Link to={`${view}${view.includes("?") ? "&" : "?"}confirm=clear-completed`} className="button small">
-            Clear completed
+            {scoped ? "Clear completed shown" : "Clear completed"}
           </Link>
         )}
       </div>

@@ -9,7 +9,7 @@ import { TaskList } from "~/components/task-list";
 import { requireSameSite } from "~/security.server";
 import { requireUser, rethrowDbUnavailable } from "~/session.server";
 import { handleTaskIntent } from "~/task-actions.server";
-import { countTasks, listTags, listTasks, toListItem } from "~/tasks.server";
+import { countTasks, countView, isFilteredView, listTags, listTasks, toListItem } from "~/tasks.server";
 import { pendingTasks } from "~/pending-tasks";
 import { parseListQuery, type ListQuery } from "~/tasks";
 import { userToday } from "~/today.server";
@@ -25,18 +25,22 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const query = parseListQuery(new URL(request.url).searchParams);
   const today = userToday(request);
-  const [page, counts, tags] = await Promise.all([
+  const [page, counts, tags, viewCounts] = await Promise.all([
     listTasks(user.id, { ...query, limit: PAGE_SIZE, today }),
     countTasks(user.id),
     listTags(user.id),
+    // The bulk actions of a filtered view cover the tasks it shows, so they count those.
+    isFilteredView(query) ? countView(user.id, query, today) : null,
   ]).catch(rethrowDbUnavailable);
-  return { tasks: page.tasks.map(toListItem), nextCursor: page.nextCursor, counts, tags, query, today };
+  return { tasks: page.tasks.map(toListItem), nextCursor: page.nextCursor, counts, viewCounts, tags, query, today };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   requireSameSite(request);
   const user = await requireUser(request);
-  return handleTaskIntent(user.id, await readFormData(request), userToday(request)).catch(rethrowDbUnavailable);
+  // The page posts to its own URL, so the view's filters come with it (for the bulk actions).
+  const view = parseListQuery(new URL(request.url).searchParams);
+  return handleTaskIntent(user.id, await readFormData(request), userToday(request), view).catch(rethrowDbUnavailable);
 }
 
 function emptyMessage(query: ListQuery, counts: { total: number; active: number; completed: number }) {
@@ -49,7 +53,7 @@ function emptyMessage(query: ListQuery, counts: { total: number; active: number;
 }
 
 export default function Tasks() {
-  const { tasks, nextCursor, counts, tags, query, today } = useLoaderData<typeof loader>();
+  const { tasks, nextCursor, counts, viewCounts, tags, query, today } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const location = useLocation();
   const returnTo = location.pathname + location.search;
@@ -59,6 +63,7 @@ export default function Tasks() {
   const pending = pendingTasks(useFetchers(), tasks);
   const activeLeft = Math.max(0, counts.active + pending.activeDelta);
   const completedNow = Math.max(0, counts.completed + pending.completedDelta);
+  const inView = viewCounts ?? counts;
 
   const empty = tasks.length === 0 && pending.creates.length === 0 ? emptyMessage(query, counts) : null;
   const createResult = actionData && "intent" in actionData && actionData.intent === "create" ? actionData : undefined;
@@ -76,8 +81,9 @@ export default function Tasks() {
         <BulkActions
           query={query}
           returnTo={returnTo}
-          activeLeft={activeLeft}
-          completedNow={completedNow}
+          scoped={viewCounts !== null}
+          activeLeft={Math.max(0, inView.active + pending.activeDelta)}
+          completedNow={Math.max(0, inView.completed + pending.completedDelta)}
           confirmingClear={new URLSearchParams(location.search).get("confirm") === "clear-completed"}
         />
       ) : null}

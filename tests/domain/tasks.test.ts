@@ -254,6 +254,29 @@ describe.each(backends)("task domain on %s", (backend) => {
     });
   });
 
+  describe("bulk actions in a filtered view", () => {
+    it("complete and clear only the tasks the view shows, and count them", async () => {
+      const user = await d.addUser("Bulk");
+      await d.createTask(user, input({ title: "Work one", tags: ["work"] }));
+      await d.createTask(user, input({ title: "Work two", tags: ["work"], priority: "high" }));
+      await d.createTask(user, input({ title: "Home one", tags: ["home"] }));
+      await d.createTask(user, input({ title: "Home done", tags: ["home"], completed: true }));
+      const work = query({ tag: "work" });
+      expect(d.isFilteredView(work)).toBe(true);
+      expect(d.isFilteredView(query({ status: "active" }))).toBe(false);
+      expect(await d.countView(user, work, TODAY)).toEqual({ active: 2, completed: 0 });
+
+      expect(await d.completeAll(user, { today: TODAY, view: work })).toBe(2);
+      expect(await d.countView(user, query({ tag: "home" }), TODAY)).toEqual({ active: 1, completed: 1 });
+      expect(await d.clearCompleted(user, { today: TODAY, view: query({ priority: "high" }) })).toBe(1);
+      const left = async () => (await d.listTasks(user, query({}))).tasks.map((t) => `${t.title}${t.completed ? " ✓" : ""}`).sort();
+      expect(await left()).toEqual(["Home done ✓", "Home one", "Work one ✓"]);
+      // Without a view: every task, as before.
+      expect(await d.clearCompleted(user)).toBe(2);
+      expect(await left()).toEqual(["Home one"]);
+    });
+  });
+
   describe("the tag list (kept in task_tag by database triggers)", () => {
     it("follows creates, edits, replaces, deletes and bulk changes", async () => {
       const user = await d.addUser("Tagger");

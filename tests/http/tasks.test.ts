@@ -147,6 +147,36 @@ describe.each(backends)("task pages over HTTP (%s)", (backend) => {
   });
 
   describe("list view", () => {
+    it("bulk actions in a filtered view cover only the tasks it shows, and say so", async () => {
+      const carol = (await signUp(server, { name: "Carol" })).client;
+      for (const [title, tags] of [["Desk", "office"], ["Printer", "office"], ["Garden", "home"]] as const) {
+        expect((await carol.post("/tasks", { intent: "create", title, tags })).status).toBe(302);
+      }
+      const view = "/tasks?tag=office";
+      const page = await pageText(await carol.get(view));
+      expect(page).toContain("Complete all shown");
+      expect(page).not.toContain("Mark all complete");
+
+      const done = await carol.post(view, { intent: "complete-all", returnTo: view });
+      expect(done.status).toBe(302);
+      expect(done.headers.get("location")).toBe(view);
+      expect(await pageText(await carol.get(view))).toContain("Marked 2 tasks complete.");
+      const active = await pageText(await carol.get("/tasks?status=active"));
+      expect(active).toContain("Garden");
+      expect(active).not.toContain("Desk");
+
+      // Clearing from the home view leaves the office's completed tasks alone.
+      await carol.post("/tasks?tag=home", { intent: "complete-all" });
+      const confirm = await pageText(await carol.get("/tasks?tag=home&confirm=clear-completed"));
+      expect(confirm).toContain("1 completed task in this view will be deleted for good.");
+      expect((await carol.post("/tasks?tag=home&confirm=clear-completed", { intent: "clear-completed" })).status).toBe(302);
+      const all = await pageText(await carol.get("/tasks"));
+      expect(all).toContain("Desk");
+      expect(all).toContain("Printer");
+      expect(all).not.toContain("Garden");
+      expect(all).toContain("Mark all complete"); // the unfiltered view's words
+    });
+
     it("ignores unknown status and sort values in the URL", async () => {
       const res = await alice.get("/tasks?status=bogus&sort=nope&order=up&due=later&priority=x&cursor=%%%");
       expect(res.status).toBe(200);
