@@ -123,12 +123,15 @@ export function unauthorized(detail: string, tokenSent: boolean): Response {
   return problem(401, detail, { headers: { "WWW-Authenticate": challenge } });
 }
 
-/** The token from `Authorization: Bearer <token>`; null when no bearer credentials were sent. */
+/**
+ * The token from `Authorization: Bearer <token>`; null when no bearer credentials were sent,
+ * "" (refused as invalid_token) for a malformed Bearer header: a token followed by more, or
+ * two Authorization headers, was sent, just not readably.
+ */
 function bearerToken(request: Request): string | null {
   const header = request.headers.get("authorization");
-  if (!header) return null;
-  const match = /^Bearer[ ]+(\S*)\s*$/i.exec(header);
-  return match ? match[1]! : null;
+  if (!header || !/^Bearer(\s|$)/i.test(header)) return null;
+  return /^Bearer[ ]+(\S*)\s*$/i.exec(header)?.[1] ?? "";
 }
 
 const isId = (v: unknown): v is string => typeof v === "string" && v.length > 0 && v.length <= 255;

@@ -232,6 +232,12 @@ describe.each(backends)("API bearer tokens (%s)", (backend) => {
       expectUnauthorized(await call(server, "POST", `/api/${alice.id}/tasks`, { token, json: { title: "x" } }));
     });
 
+    it("a malformed Bearer header that carries a token: followed by more, or sent twice", async () => {
+      for (const authorization of [`Bearer ${alice.token} extra`, `Bearer ${alice.token}, Bearer ${alice.token}`, "Bearer"]) {
+        expectUnauthorized(await call(server, "GET", "/api/tasks", { headers: { Authorization: authorization } }), true);
+      }
+    });
+
     it("never fetches a jku or x5u URL named in a token", async () => {
       const hits: string[] = [];
       const trap = http.createServer((req, res) => {
