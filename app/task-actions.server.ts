@@ -21,6 +21,11 @@ export function returnPath(formData: FormData, fallback = "/tasks"): string {
   return typeof to === "string" && /^\/tasks(\/[\w-]+)?(\?[^\s\\]*)?$/.test(to) ? to : fallback;
 }
 
+/** A list view's path (/tasks?…) from a URL parameter, or null: where a task page goes back to. */
+export function listViewPath(value: string | null): string | null {
+  return value && /^\/tasks(\?[^\s\\]*)?$/.test(value) ? value : null;
+}
+
 /**
  * Ends a task mutation. A fetcher (JavaScript on, marked by the "via" field) gets JSON
  * and stays on the page; a plain form gets a redirect back to its view. Both carry a toast.

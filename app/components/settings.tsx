@@ -1,5 +1,5 @@
-import { Form } from "@remix-run/react";
-import { useState } from "react";
+import { Form, useNavigation } from "@remix-run/react";
+import { useEffect, useRef, useState, type RefObject } from "react";
 import { NAME_MAX, PASSWORD_MAX, PASSWORD_MIN } from "~/account-limits";
 import type { ActiveSession } from "~/account.server";
 import { ErrorAutoFocus, Field, FormError, lazySchema, SubmitButton, useFocusFirstError, validateBeforeSubmit } from "~/components/forms";
@@ -35,8 +35,27 @@ export function NameForm({ name, email, result }: { name: string; email: string;
   );
 }
 
+/**
+ * Empties a form once its submission succeeded (the action redirected: no result came back).
+ * The page stays mounted across that redirect with JavaScript, so the passwords just used
+ * stayed in their fields; a refused submission keeps what was typed.
+ */
+function useResetAfterSuccess(formRef: RefObject<HTMLFormElement | null>, intent: string, result: Result) {
+  const navigation = useNavigation();
+  const submitted = useRef(false);
+  const submitting = navigation.state !== "idle" && navigation.formData?.get("intent") === intent;
+  useEffect(() => {
+    if (submitting) submitted.current = true;
+    else if (navigation.state === "idle" && submitted.current) {
+      submitted.current = false;
+      if (!result) formRef.current?.reset();
+    }
+  }, [submitting, navigation.state, result, formRef]);
+}
+
 export function ChangePasswordForm({ result }: { result: Result }) {
   const { errors, setClientErrors, formRef } = useErrors(result);
+  useResetAfterSuccess(formRef, "change-password", result);
   return (
     <ErrorAutoFocus fieldErrors={result?.fieldErrors} formError={result?.formError}>
     <section className="card" aria-labelledby="password-heading">

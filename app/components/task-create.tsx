@@ -53,6 +53,16 @@ export function TaskCreateForm({ returnTo, serverResult }: { returnTo: string; s
     showClientToast({ type: "error", message: `“${values.title ?? ""}” was not added`, description: why });
   }, []);
 
+  // An add clears a refusal, whose key rebuilt the fields: the title the submit focused is
+  // then replaced by a new one, so focus goes to that one once it is there (it fell to <body>,
+  // and the next task typed went nowhere).
+  const focusTitleAfterSubmit = useRef(false);
+  useEffect(() => {
+    if (!focusTitleAfterSubmit.current) return;
+    focusTitleAfterSubmit.current = false;
+    titleRef.current?.focus();
+  }, [fieldsKey]);
+
   useEffect(() => {
     if (!refusal) return;
     (formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]') ?? titleRef.current)?.focus();
@@ -80,6 +90,7 @@ export function TaskCreateForm({ returnTo, serverResult }: { returnTo: string; s
     setRefusal(null);
     form.reset();
     titleRef.current?.focus();
+    focusTitleAfterSubmit.current = fieldsKey !== "new";
   };
 
   // Without JavaScript the server re-rendered this page: autofocus its first error.

@@ -80,8 +80,9 @@ export function TaskItem({ task, today, returnTo, formAction, hydrated, pendingC
           </button>
         </form>
       ) : (
-        // Without JavaScript there is no dialog: deleting goes through a confirmation page.
-        <a href={`/tasks/${task.id}?delete=confirm`} className="button small quiet" aria-label={`Delete: ${task.title}`} data-discover="true">
+        // Without JavaScript there is no dialog: deleting goes through a confirmation page,
+        // which goes back to this view (`from`) when done.
+        <a href={`/tasks/${task.id}?delete=confirm${returnTo === "/tasks" ? "" : `&from=${encodeURIComponent(returnTo)}`}`} className="button small quiet" aria-label={`Delete: ${task.title}`} data-discover="true">
           Delete
         </a>
       )}

@@ -10,7 +10,7 @@ import { dueState, formatDue } from "~/components/task-item";
 import type { FieldErrors } from "~/forms";
 import { requireSameSite } from "~/security.server";
 import { requireUser, rethrowDbUnavailable } from "~/session.server";
-import { handleTaskIntent } from "~/task-actions.server";
+import { handleTaskIntent, listViewPath } from "~/task-actions.server";
 import { getTask } from "~/tasks.server";
 import { TITLE_MAX } from "~/task-constants";
 import { userToday } from "~/today.server";
@@ -23,8 +23,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const task = await getTask(user.id, params.id ?? "").catch(rethrowDbUnavailable);
   // Missing and someone else's look the same: a task's existence is not revealed.
   if (!task) throw data({ message: "There is no such task, or it is not yours." }, { status: 404 });
-  const confirmDelete = new URL(request.url).searchParams.get("delete") === "confirm";
-  return { task, confirmDelete, today: userToday(request) };
+  const search = new URL(request.url).searchParams;
+  const confirmDelete = search.get("delete") === "confirm";
+  // The list view whose Delete link led here (without JavaScript): deleting or cancelling
+  // goes back to it, filters and page kept.
+  return { task, confirmDelete, from: listViewPath(search.get("from")), today: userToday(request) };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -36,7 +39,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function TaskPage() {
-  const { task, confirmDelete, today } = useLoaderData<typeof loader>();
+  const { task, confirmDelete, from, today } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [clientErrors, setClientErrors] = useState<FieldErrors | null>(null);
   const failed = actionData && "fieldErrors" in actionData ? actionData : undefined;
@@ -75,16 +78,16 @@ export default function TaskPage() {
           aria-labelledby="confirm-heading"
           role="alertdialog"
           aria-describedby="confirm-text"
-          onKeyDown={(e) => e.key === "Escape" && navigate(`/tasks/${task.id}`, { replace: true })}
+          onKeyDown={(e) => e.key === "Escape" && navigate(from ?? `/tasks/${task.id}`, { replace: true })}
         >
           <h2 id="confirm-heading">Delete this task?</h2>
           <p id="confirm-text">“{task.title}” will be deleted for good.</p>
           <Form method="post" className="actions">
-            <input type="hidden" name="returnTo" value="/tasks" />
+            <input type="hidden" name="returnTo" value={from ?? "/tasks"} />
             <SubmitButton intent="delete" pendingLabel="Deleting…" className="button danger" autoFocus>
               Yes, delete it
             </SubmitButton>
-            <Link to={`/tasks/${task.id}`} className="button">
+            <Link to={from ?? `/tasks/${task.id}`} className="button">
               Cancel
             </Link>
           </Form>

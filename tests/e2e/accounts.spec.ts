@@ -131,6 +131,9 @@ test.describe("accounts", () => {
     await page.getByRole("button", { name: "Change password" }).click();
     await expect(toast(page)).toContainText("Password changed.");
     await expect(page).toHaveURL(/\/settings$/);
+    // The passwords just used do not stay in the form.
+    await expect(page.getByLabel("Current password")).toHaveValue("");
+    await expect(page.getByLabel("New password")).toHaveValue("");
 
     await signOut(page);
     await page.goto("/sign-in");

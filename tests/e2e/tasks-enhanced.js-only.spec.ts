@@ -439,6 +439,24 @@ test.describe("checking forms in the browser", () => {
     await expect(page.getByText("Enter a title")).toBeVisible();
   });
 
+  test("after the server refuses an add, the next add keeps focus in Title for the one after", async ({ page }) => {
+    await signUp(page);
+    // Slow scripts: the schema is not there yet, so the server is the one to refuse.
+    await page.route(/\/assets\/.*\.js$/, async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await route.continue();
+    });
+    const title = page.getByLabel("Title");
+    await title.press("Enter");
+    await expect(page.getByText("Enter a title")).toBeVisible();
+    await title.fill("Buy milk");
+    await title.press("Enter");
+    await expect(page.getByRole("link", { name: "Buy milk", exact: true })).toBeVisible();
+    await expect(title).toBeFocused();
+    await page.keyboard.type("Buy eggs");
+    await expect(title).toHaveValue("Buy eggs");
+  });
+
   test("a submit made before the schema arrives waits for it, and is checked", async ({ page }) => {
     await page.goto("/sign-in");
     await page.waitForLoadState("networkidle");

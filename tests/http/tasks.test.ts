@@ -177,6 +177,31 @@ describe.each(backends)("task pages over HTTP (%s)", (backend) => {
       expect(all).toContain("Mark all complete"); // the unfiltered view's words
     });
 
+    it("deleting from a filtered view without JavaScript goes back to that view", async () => {
+      const { id, title } = await createTask(alice, { title: "Filtered delete", tags: "errands" });
+      const view = "/tasks?tag=errands&sort=title";
+      const list = await (await alice.get(view)).text();
+      const href = `/tasks/${id}?delete=confirm&amp;from=${encodeURIComponent(view)}`;
+      expect(list).toContain(`href="${href}"`);
+      // The default view's links stay short.
+      expect(await (await alice.get("/tasks")).text()).toContain(`href="/tasks/${id}?delete=confirm"`);
+
+      const panel = await (await alice.get(href.replace("&amp;", "&"))).text();
+      expect(panel).toContain(`name="returnTo" value="${view.replace("&", "&amp;")}"`);
+      expect(panel).toContain(`href="${view.replace("&", "&amp;")}">Cancel</a>`);
+      const deleted = await alice.post(`/tasks/${id}?delete=confirm`, { intent: "delete", returnTo: view });
+      expect(deleted.headers.get("location")).toBe(view);
+      expect(await pageText(await alice.get(view))).not.toContain(title);
+
+      // Anywhere but a list view is ignored.
+      for (const from of ["https://evil.example/tasks", "//evil.example", "/settings", "/tasks/other"]) {
+        const other = await createTask(alice, { title: "Stays" });
+        const page = await (await alice.get(`/tasks/${other.id}?delete=confirm&from=${encodeURIComponent(from)}`)).text();
+        expect(page, from).toContain('name="returnTo" value="/tasks"');
+        await alice.post(`/tasks/${other.id}`, { intent: "delete", returnTo: "/tasks" });
+      }
+    });
+
     it("ignores unknown status and sort values in the URL", async () => {
       const res = await alice.get("/tasks?status=bogus&sort=nope&order=up&due=later&priority=x&cursor=%%%");
       expect(res.status).toBe(200);
