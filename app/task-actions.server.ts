@@ -6,6 +6,7 @@ import {
   completeAll,
   createTask,
   deleteTask,
+  EditConflictError,
   OwnerGoneError,
   toggleTask,
   updateTask,
@@ -77,7 +78,22 @@ export async function handleTaskIntent(userId: string, formData: FormData, today
       if (!parsed.success) {
         return data({ ok: false as const, intent, fieldErrors: parsed.fieldErrors, values: keptValues(formData, ...TASK_FIELDS) }, { status: 400 });
       }
-      const task = await updateTask(userId, id, parsed.data, { today });
+      // The version the form was loaded with (the task page sends it): a save over a change
+      // made meanwhile in another tab or device is refused, and the edits stay in the form.
+      const seen = formData.get("seenUpdatedAt");
+      const task = await updateTask(userId, id, parsed.data, { today, ifUnchangedSince: typeof seen === "string" && seen ? seen : undefined }).catch(
+        (error: unknown) => {
+          if (error instanceof EditConflictError) return error;
+          throw error;
+        },
+      );
+      if (task instanceof EditConflictError) {
+        const message = `This task was changed in another tab or device after you opened it (its title is now “${task.current.title}”). Your edits are still below: save again to keep them, or reload the page to see the other changes.`;
+        return data(
+          { ok: false as const, intent, fieldErrors: {}, formError: message, values: keptValues(formData, ...TASK_FIELDS), seenUpdatedAt: task.current.updatedAt },
+          { status: 409 },
+        );
+      }
       if (!task) return gone(formData);
       return done(formData, "Task saved.", { task }, `/tasks/${task.id}`);
     }

@@ -374,7 +374,18 @@ function ownerTransaction<T>(userId: string, work: (tx: Tx) => Promise<T>): Prom
 }
 
 /** The caller's calendar day (a repeating task without a due date repeats from it); default UTC. */
-export type ChangeOptions = { today?: string };
+export type ChangeOptions = {
+  today?: string;
+  /** The updatedAt the editor saw: if the task has changed since, nothing is written (EditConflictError). */
+  ifUnchangedSince?: string;
+};
+
+/** The task changed after the editor loaded it (another tab or device saved in between). */
+export class EditConflictError extends Error {
+  constructor(readonly current: Task) {
+    super("The task changed since it was loaded");
+  }
+}
 
 function applyChange(
   userId: string,
@@ -395,10 +406,12 @@ async function applyChangeIn(
   userId: string,
   id: string,
   change: TaskPatch | ((current: TaskRow) => TaskPatch),
-  { today }: ChangeOptions,
+  { today, ifUnchangedSince }: ChangeOptions,
 ): Promise<Task | null> {
   const [current] = await tx.select().from(task).where(owned(userId, id)).for("update").limit(1);
   if (!current) return null;
+  // Checked under the row lock, so two saves of the same version cannot both pass.
+  if (ifUnchangedSince !== undefined && current.updatedAt.toISOString() !== ifUnchangedSince) throw new EditConflictError(toTask(current));
   const patch = typeof change === "function" ? change(current) : change;
   const now = new Date();
   const completing = patch.completed === true && !current.completed;

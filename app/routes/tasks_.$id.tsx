@@ -4,7 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigate } from "@remix-ru
 import { useEffect, useRef, useState } from "react";
 import { errorTitle, GeneralErrorBoundary } from "~/components/error-boundary";
 import { clientActionWithOfflineToast, skipRevalidationWhenUnreachable } from "~/components/offline-action";
-import { ErrorAutoFocus, SubmitButton, useFocusFirstError, validateBeforeSubmit } from "~/components/forms";
+import { ErrorAutoFocus, FormError, SubmitButton, useFocusFirstError, validateBeforeSubmit } from "~/components/forms";
 import { TaskDetailFields, taskInputForm } from "~/components/task-fields";
 import { dueState, formatDue } from "~/components/task-item";
 import type { FieldErrors } from "~/forms";
@@ -43,6 +43,7 @@ export default function TaskPage() {
   const actionData = useActionData<typeof action>();
   const [clientErrors, setClientErrors] = useState<FieldErrors | null>(null);
   const failed = actionData && "fieldErrors" in actionData ? actionData : undefined;
+  const conflict = failed && "seenUpdatedAt" in failed ? failed : undefined;
   const errors: FieldErrors = clientErrors ?? failed?.fieldErrors ?? {};
   const values = failed?.values ?? {
     title: task.title,
@@ -93,9 +94,10 @@ export default function TaskPage() {
           </Form>
         </section>
       ) : null}
-      <ErrorAutoFocus fieldErrors={failed?.fieldErrors}>
+      <ErrorAutoFocus fieldErrors={failed?.fieldErrors} formError={conflict?.formError}>
       <div className="card">
         <h1>Edit task</h1>
+        <FormError message={conflict?.formError} />
         <p className="muted small">
           {task.completed ? "Completed" : "Open"}
           {task.dueDate ? ` · due ${formatDue(task.dueDate)}` : ""}
@@ -103,6 +105,8 @@ export default function TaskPage() {
         </p>
         <Form method="post" noValidate ref={formRef} {...validateBeforeSubmit(taskInputForm, setClientErrors)} key={task.updatedAt}>
           <input type="hidden" name="returnTo" value={`/tasks/${task.id}`} />
+          {/* The version these fields were loaded from; after a conflict, the newer one, so saving again overwrites it on purpose. */}
+          <input type="hidden" name="seenUpdatedAt" value={conflict?.seenUpdatedAt ?? task.updatedAt} />
           <div className="field">
             <label htmlFor="edit-title">Title</label>
             <input id="edit-title" name="title" type="text" required maxLength={TITLE_MAX} defaultValue={values.title} aria-invalid={errors.title ? true : undefined} aria-describedby={errors.title ? "edit-title-error" : undefined} autoFocus={Object.keys(failed?.fieldErrors ?? {})[0] === "title" || undefined} />

@@ -45,6 +45,18 @@ describe.each(backends)("task domain on %s", (backend) => {
       expect(r).toMatchObject({ title: "New", description: null, tags: [], dueDate: null, priority: "medium" });
     });
 
+    it("refuses an edit made from a version that has changed since, and writes nothing", async () => {
+      const t = await d.createTask(owner, input({ title: "Shared" }));
+      const a = await d.updateTask(owner, t.id, { title: "From tab A" }, { ifUnchangedSince: t.updatedAt });
+      expect(a!.title).toBe("From tab A");
+      const b = await d.updateTask(owner, t.id, { priority: "high" }, { ifUnchangedSince: t.updatedAt }).catch((e: unknown) => e);
+      expect(b).toBeInstanceOf(d.EditConflictError);
+      expect((b as InstanceType<typeof d.EditConflictError>).current).toMatchObject({ title: "From tab A", updatedAt: a!.updatedAt });
+      expect(await d.getTask(owner, t.id)).toMatchObject({ title: "From tab A", priority: "medium" });
+      // From the version it was told about, the save goes through.
+      expect(await d.updateTask(owner, t.id, { priority: "high" }, { ifUnchangedSince: a!.updatedAt })).toMatchObject({ title: "From tab A", priority: "high" });
+    });
+
     it("deletes a task once", async () => {
       const t = await d.createTask(owner, input({ title: "Temp" }));
       expect(await d.deleteTask(owner, t.id)).toBe(true);

@@ -137,6 +137,30 @@ test.describe("completing, editing and deleting", () => {
     await expect(list(page)).toContainText("Low priority");
   });
 
+  test("a save over another tab's change is refused, with the edits kept", async ({ page, context }) => {
+    await signUp(page);
+    await addTask(page, "Shared plan");
+    await list(page).getByRole("link", { name: "Shared plan", exact: true }).click();
+    const url = page.url();
+    const other = await context.newPage();
+    await other.goto(url);
+    await other.getByLabel("Title").fill("Plan from the other tab");
+    await other.getByRole("button", { name: "Save changes" }).click();
+    await expect(other.getByRole("status")).toContainText("Task saved.");
+    await other.close();
+
+    await page.getByLabel("Description").fill("My notes");
+    await page.getByRole("button", { name: "Save changes" }).click();
+    const alert = page.getByRole("alert").filter({ hasText: "changed in another tab" });
+    await expect(alert).toContainText("its title is now “Plan from the other tab”");
+    await expect(alert).toBeFocused();
+    await expect(page.getByLabel("Description")).toHaveValue("My notes");
+    // Saving again keeps these edits, on purpose.
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await expect(page.getByRole("status")).toContainText("Task saved.");
+    await expect(page.getByLabel("Description")).toHaveValue("My notes");
+  });
+
   test("deletes a task after confirming", async ({ page }) => {
     await signUp(page);
     await addTask(page, "Keep me");

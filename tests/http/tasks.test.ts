@@ -177,6 +177,26 @@ describe.each(backends)("task pages over HTTP (%s)", (backend) => {
       expect(all).toContain("Mark all complete"); // the unfiltered view's words
     });
 
+    it("refuses a save over a change made in another tab since the page was loaded, keeping the edits", async () => {
+      const { id } = await createTask(alice, { title: "Two tabs" });
+      const page = await (await alice.get(`/tasks/${id}`)).text();
+      const seen = page.match(/name="seenUpdatedAt" value="([^"]+)"/)?.[1];
+      expect(seen).toBeTruthy();
+      const fields = { intent: "update", title: "Two tabs", priority: "medium", tags: "", dueDate: "", recurrence: "", description: "" };
+      // Tab A saves a new title; tab B, loaded before, then saves only a priority.
+      expect((await alice.post(`/tasks/${id}`, { ...fields, title: "Renamed in tab A", seenUpdatedAt: seen! })).status).toBe(302);
+      const refused = await alice.post(`/tasks/${id}`, { ...fields, priority: "high", description: "B's notes", seenUpdatedAt: seen! });
+      expect(refused.status).toBe(409);
+      const html = await refused.text();
+      expect(html).toContain("This task was changed in another tab or device after you opened it (its title is now “Renamed in tab A”)");
+      expect(html).toContain("B&#x27;s notes"); // the edits are kept in the form
+      const newer = html.match(/name="seenUpdatedAt" value="([^"]+)"/)?.[1];
+      expect(newer).not.toBe(seen);
+      expect(await pageText(await alice.get(`/tasks/${id}`))).toContain("Renamed in tab A");
+      // Saving again, from the newer version, is on purpose: it goes through.
+      expect((await alice.post(`/tasks/${id}`, { ...fields, priority: "high", seenUpdatedAt: newer! })).status).toBe(302);
+    });
+
     it("deleting from a filtered view without JavaScript goes back to that view", async () => {
       const { id, title } = await createTask(alice, { title: "Filtered delete", tags: "errands" });
       const view = "/tasks?tag=errands&sort=title";
