@@ -20,6 +20,14 @@ async function addTask(page: Page, title: string) {
   await expect(page.getByRole("link", { name: title, exact: true })).toBeVisible();
 }
 
+/** From now on every script arrives `ms` late: a form's schema is still on its way when it is used. */
+function slowScripts(page: Page, ms: number) {
+  return page.route(/\/assets\/.*\.js$/, async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    await route.continue();
+  });
+}
+
 /** Holds every data request (fetchers and revalidation) until release() is called. */
 async function holdDataRequests(page: Page) {
   let release!: () => void;
@@ -423,10 +431,7 @@ test.describe("checking forms in the browser", () => {
 
   test("tasks added before the schema arrives are each sent as typed; the server checks them", async ({ page }) => {
     await signUp(page);
-    await page.route(/\/assets\/.*\.js$/, async (route) => {
-      await new Promise((resolve) => setTimeout(resolve, 1500));
-      await route.continue();
-    });
+    await slowScripts(page, 1500);
     const title = page.getByLabel("Title");
     await title.fill("Typed first");
     await title.press("Enter");
@@ -442,10 +447,7 @@ test.describe("checking forms in the browser", () => {
   test("after the server refuses an add, the next add keeps focus in Title for the one after", async ({ page }) => {
     await signUp(page);
     // Slow scripts: the schema is not there yet, so the server is the one to refuse.
-    await page.route(/\/assets\/.*\.js$/, async (route) => {
-      await new Promise((resolve) => setTimeout(resolve, 1500));
-      await route.continue();
-    });
+    await slowScripts(page, 1500);
     const title = page.getByLabel("Title");
     await title.press("Enter");
     await expect(page.getByText("Enter a title")).toBeVisible();
@@ -463,10 +465,7 @@ test.describe("checking forms in the browser", () => {
     const posts: string[] = [];
     page.on("request", (request) => request.method() === "POST" && posts.push(request.url()));
     // From now on scripts are slow: the schema is still on its way when the button is pressed.
-    await page.route(/\/assets\/.*\.js$/, async (route) => {
-      await new Promise((resolve) => setTimeout(resolve, 700));
-      await route.continue();
-    });
+    await slowScripts(page, 700);
     await page.getByRole("button", { name: "Sign in" }).click();
     await expect(page.getByText("Enter your email address")).toBeVisible();
     expect(posts).toEqual([]);
