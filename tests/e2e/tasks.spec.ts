@@ -141,7 +141,10 @@ test.describe("completing, editing and deleting", () => {
     await signUp(page);
     await addTask(page, "Shared plan");
     await list(page).getByRole("link", { name: "Shared plan", exact: true }).click();
+    // With JavaScript the link is a client-side navigation: the URL changes once it lands.
+    await expect(page.getByRole("heading", { name: "Edit task" })).toBeVisible();
     const url = page.url();
+    expect(url).toMatch(/\/tasks\/[\w-]+$/);
     const other = await context.newPage();
     await other.goto(url);
     await other.getByLabel("Title").fill("Plan from the other tab");
