@@ -29,6 +29,19 @@ export function clientIp(request: Request): string | null {
   return ip && ip.length <= 64 ? ip.toLowerCase() : null;
 }
 
+type Subject = { account?: string | null; request: Request };
+
+/** The buckets an attempt counts in: its account's, and its client IP's when one is known. */
+function buckets(action: AuthAction, subject: Subject): { key: string; rule: Rule }[] {
+  const rules = AUTH_LIMITS[action];
+  const account = subject.account?.trim().toLowerCase();
+  const ip = clientIp(subject.request);
+  return [
+    ...(account ? [{ key: `${action}:account:${account}`, rule: rules.account }] : []),
+    ...(ip ? [{ key: `${action}:ip:${ip}`, rule: rules.ip }] : []),
+  ];
+}
+
 /** One atomic upsert per bucket: concurrent requests on several instances count exactly. */
 async function consume(key: string, rule: Rule, now: number): Promise<LimitResult> {
   const windowMs = rule.windowSeconds * 1000;
@@ -54,17 +67,10 @@ let lastPrune = 0;
  * Counts one attempt at `action` for this account (email or user id) and client IP.
  * Denied when any bucket is over its limit; retryAfter is in seconds.
  */
-export async function limitAuthAttempt(
-  action: AuthAction,
-  subject: { account?: string | null; request: Request },
-): Promise<LimitResult> {
-  const rules = AUTH_LIMITS[action];
+export async function limitAuthAttempt(action: AuthAction, subject: Subject): Promise<LimitResult> {
   const now = Date.now();
   const results: LimitResult[] = [];
-  const account = subject.account?.trim().toLowerCase();
-  if (account) results.push(await consume(`${action}:account:${account}`, rules.account, now));
-  const ip = clientIp(subject.request);
-  if (ip) results.push(await consume(`${action}:ip:${ip}`, rules.ip, now));
+  for (const { key, rule } of buckets(action, subject)) results.push(await consume(key, rule, now));
   if (now - lastPrune > 10 * 60 * 1000) {
     lastPrune = now;
     // Old buckets are dead weight; the longest window is an hour.
@@ -81,10 +87,8 @@ export async function limitAuthAttempt(
  * (a security review: ten sign-ins in 15 minutes did). Failures before it still count, so
  * an attacker's guesses are not forgiven by the owner signing in.
  */
-export async function refundAuthAttempt(action: AuthAction, subject: { account?: string | null; request: Request }): Promise<void> {
-  const account = subject.account?.trim().toLowerCase();
-  const ip = clientIp(subject.request);
-  const keys = [account && `${action}:account:${account}`, ip && `${action}:ip:${ip}`].filter((key): key is string => Boolean(key));
+export async function refundAuthAttempt(action: AuthAction, subject: Subject): Promise<void> {
+  const keys = buckets(action, subject).map((bucket) => bucket.key);
   if (keys.length === 0) return;
   await db
     .update(authLimit)

@@ -16,15 +16,19 @@ import { taskInputSchema, taskPatchSchema } from "~/tasks";
 
 export const TASK_FIELDS = ["title", "description", "priority", "tags", "dueDate", "recurrence"] as const;
 
+// Same-site paths a task form may go back to: a list view (/tasks?…) or a task's page.
+const LIST_VIEW = /^\/tasks(\?[^\s\\]*)?$/;
+const TASK_PAGE = /^\/tasks\/[\w-]+(\?[^\s\\]*)?$/;
+
 /** Where a task form goes back to: the list view it came from, never off the task pages. */
 export function returnPath(formData: FormData, fallback = "/tasks"): string {
   const to = formData.get("returnTo");
-  return typeof to === "string" && /^\/tasks(\/[\w-]+)?(\?[^\s\\]*)?$/.test(to) ? to : fallback;
+  return typeof to === "string" && (LIST_VIEW.test(to) || TASK_PAGE.test(to)) ? to : fallback;
 }
 
 /** A list view's path (/tasks?…) from a URL parameter, or null: where a task page goes back to. */
 export function listViewPath(value: string | null): string | null {
-  return value && /^\/tasks(\?[^\s\\]*)?$/.test(value) ? value : null;
+  return value && LIST_VIEW.test(value) ? value : null;
 }
 
 /**
@@ -81,16 +85,15 @@ export async function handleTaskIntent(userId: string, formData: FormData, today
       // The version the form was loaded with (the task page sends it): a save over a change
       // made meanwhile in another tab or device is refused, and the edits stay in the form.
       const seen = formData.get("seenUpdatedAt");
-      const task = await updateTask(userId, id, parsed.data, { today, ifUnchangedSince: typeof seen === "string" && seen ? seen : undefined }).catch(
-        (error: unknown) => {
-          if (error instanceof EditConflictError) return error;
-          throw error;
-        },
-      );
-      if (task instanceof EditConflictError) {
-        const message = `This task was changed in another tab or device after you opened it (its title is now “${task.current.title}”). Your edits are still below: save again to keep them, or reload the page to see the other changes.`;
+      let task;
+      try {
+        task = await updateTask(userId, id, parsed.data, { today, ifUnchangedSince: typeof seen === "string" && seen ? seen : undefined });
+      } catch (error) {
+        if (!(error instanceof EditConflictError)) throw error;
+        const { title, updatedAt } = error.current;
+        const message = `This task was changed in another tab or device after you opened it (its title is now “${title}”). Your edits are still below: save again to keep them, or reload the page to see the other changes.`;
         return data(
-          { ok: false as const, intent, fieldErrors: {}, formError: message, values: keptValues(formData, ...TASK_FIELDS), seenUpdatedAt: task.current.updatedAt },
+          { ok: false as const, intent, fieldErrors: {}, formError: message, values: keptValues(formData, ...TASK_FIELDS), seenUpdatedAt: updatedAt },
           { status: 409 },
         );
       }
