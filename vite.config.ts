@@ -4,6 +4,7 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { brotliCompressSync, constants as zlib, gzipSync } from "node:zlib";
+import { COMPRESS_MIN_BYTES } from "./app/compression.server";
 
 declare module "@remix-run/node" {
   interface Future {
@@ -60,7 +61,7 @@ function precompressAssets(): Plugin {
         if (!/\.(js|css)$/.test(name)) continue;
         const file = path.join(assetsDir, name);
         const source = readFileSync(file);
-        if (source.length < 1024) continue; // as server.mjs's compression: too small to gain
+        if (source.length < COMPRESS_MIN_BYTES) continue; // too small to gain, as for pages and the API
         writeFileSync(`${file}.br`, brotliCompressSync(source, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: source.length } }));
         writeFileSync(`${file}.gz`, gzipSync(source, { level: 9 }));
       }

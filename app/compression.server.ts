@@ -2,7 +2,7 @@ import { promisify } from "node:util";
 import zlib from "node:zlib";
 
 /** Smaller bodies go out as they are: compressing them saves less than it costs. */
-const COMPRESS_MIN_BYTES = 1024;
+export const COMPRESS_MIN_BYTES = 1024;
 
 export type Encoding = "br" | "gzip";
 
