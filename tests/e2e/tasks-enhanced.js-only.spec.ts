@@ -13,6 +13,14 @@ async function signUp(page: Page) {
   await expect(page).toHaveURL(/\/tasks$/);
 }
 
+/** Types each title into "Add task" and presses Enter, without waiting for any answer. */
+async function typeTasks(page: Page, ...titles: string[]) {
+  for (const title of titles) {
+    await page.getByLabel("Title").fill(title);
+    await page.getByLabel("Title").press("Enter");
+  }
+}
+
 /** Adds a task with the form and waits for its row. */
 async function addTask(page: Page, title: string) {
   await page.getByLabel("Title").fill(title);
@@ -100,10 +108,7 @@ test.describe("optimistic updates", () => {
       await route.abort("internetdisconnected");
     });
     const title = page.getByLabel("Title");
-    await title.fill("First task typed");
-    await title.press("Enter");
-    await title.fill("Second task typed");
-    await title.press("Enter");
+    await typeTasks(page, "First task typed", "Second task typed");
     await expect(page.getByRole("link", { name: "Second task typed", exact: true })).toBeVisible();
     await expect(page.getByRole("status")).toContainText("Tasklane could not be reached");
     await expect(title).toHaveValue("First task typed");
@@ -433,10 +438,7 @@ test.describe("checking forms in the browser", () => {
     await signUp(page);
     await slowScripts(page, 1500);
     const title = page.getByLabel("Title");
-    await title.fill("Typed first");
-    await title.press("Enter");
-    await title.fill("Typed second");
-    await title.press("Enter");
+    await typeTasks(page, "Typed first", "Typed second");
     await expect(page.getByRole("link", { name: "Typed first", exact: true })).toBeVisible();
     await expect(page.getByRole("link", { name: "Typed second", exact: true })).toBeVisible();
     await title.fill(" ");
