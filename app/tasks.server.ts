@@ -66,7 +66,37 @@ export function nextDueDate(from: string, recurrence: Recurrence, day?: number |
   const [y, m, d] = from.split("-").map(Number) as [number, number, number];
   const [year, month] = m === 12 ? [y + 1, 1] : [y, m + 1];
   if (year > 9999) return null;
-  return `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(Math.min(day ?? d, daysInMonth(year, month))).padStart(2, "0")}`;
+  return onDay(year, month, day ?? d);
+}
+
+/**
+ * The due date of the occurrence after one completed on `today`: the series' first date
+ * after today. Completing an overdue repeating task so does not schedule its next one in the
+ * past: a daily task ticked off three days late is next due tomorrow, and a weekly or monthly
+ * one keeps its weekday or day of the month.
+ */
+export function nextDueAfter(due: string, recurrence: Recurrence, day: number | null, today: string): string | null {
+  const next = nextDueDate(due, recurrence, day);
+  if (next === null || next > today) return next;
+  return nextDueDate(lastSeriesDate(due, recurrence, day ?? Number(due.slice(8)), today), recurrence, day);
+}
+
+/** The series' last date on or before `today` (`due` is before it). */
+function lastSeriesDate(due: string, recurrence: Recurrence, day: number, today: string): string {
+  if (recurrence === "daily") return today;
+  if (recurrence === "weekly") return addDays(due, 7 * Math.floor(daysBetween(due, today) / 7));
+  const [y, m] = today.split("-").map(Number) as [number, number];
+  const thisMonth = onDay(y, m, day);
+  return thisMonth <= today ? thisMonth : m === 1 ? onDay(y - 1, 12, day) : onDay(y, m - 1, day);
+}
+
+function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+/** `day` of the month, or the month's last day when it is shorter. */
+function onDay(year: number, month: number, day: number): string {
+  return `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(Math.min(day, daysInMonth(year, month))).padStart(2, "0")}`;
 }
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -430,9 +460,10 @@ async function applyChangeIn(
   }
   const recurrence = patch.recurrence !== undefined ? patch.recurrence : current.recurrence;
   if (completing && recurrence && !current.nextTaskId) {
-    const due = (patch.dueDate !== undefined ? patch.dueDate : current.dueDate) ?? today ?? todayUTC(now);
+    const callersToday = today ?? todayUTC(now);
+    const due = (patch.dueDate !== undefined ? patch.dueDate : current.dueDate) ?? callersToday;
     const seriesDay = (restarts ? null : current.monthDay) ?? Number(due.slice(8));
-    const nextDue = nextDueDate(due, recurrence, seriesDay);
+    const nextDue = nextDueAfter(due, recurrence, seriesDay, callersToday);
     if (nextDue) {
       const nextId = randomUUID();
       await tx.insert(task).values({
@@ -480,10 +511,9 @@ export async function deleteTask(userId: string, id: string): Promise<boolean> {
 }
 
 /**
- * Marks every open task complete (recurring ones roll forward), all or nothing; returns
- * how many.
+ * Completes the owner's open tasks, or only those in a filtered view (what the page shows),
+ * all or nothing; recurring ones roll forward. Returns how many.
  */
-/** Completes the owner's open tasks, or only those in a filtered view (what the page shows). */
 export async function completeAll(userId: string, options: ChangeOptions & { view?: ViewFilter } = {}): Promise<number> {
   const now = new Date();
   const open = and(...viewConditions(userId, options.view ?? {}, options.today ?? todayUTC()), eq(task.completed, false));

@@ -406,19 +406,48 @@ describe.each(backends)("task domain on %s", (backend) => {
       expect(d.nextDueDate("9999-12-01", "monthly")).toBeNull();
     });
 
+    it("schedules the occurrence after an overdue one's completion day, on the series' own weekday or day", () => {
+      // Ticked off on Nov 24: a daily task three days late is next due tomorrow, not Nov 22.
+      expect(d.nextDueAfter("2026-11-21", "daily", null, "2026-11-24")).toBe("2026-11-25");
+      // A weekly series on Tuesdays (Nov 3) done two and a half weeks late: the next Tuesday after today.
+      expect(d.nextDueAfter("2026-11-03", "weekly", null, "2026-11-20")).toBe("2026-11-24");
+      expect(d.nextDueAfter("2026-11-03", "weekly", null, "2026-11-24")).toBe("2026-12-01");
+      // A monthly series on the 31st, months late: its day in the first month after today.
+      expect(d.nextDueAfter("2026-01-31", "monthly", 31, "2026-11-24")).toBe("2026-11-30");
+      expect(d.nextDueAfter("2026-01-31", "monthly", 31, "2026-11-30")).toBe("2026-12-31");
+      expect(d.nextDueAfter("2025-12-15", "monthly", 15, "2026-01-10")).toBe("2026-01-15");
+      expect(d.nextDueAfter("2025-11-15", "monthly", 15, "2026-01-20")).toBe("2026-02-15");
+      // On time or early, the series simply goes on.
+      expect(d.nextDueAfter("2026-11-24", "weekly", null, "2026-11-24")).toBe("2026-12-01");
+      expect(d.nextDueAfter("2027-03-31", "monthly", 31, "2026-11-24")).toBe("2027-04-30");
+      expect(d.nextDueAfter("0001-01-01", "daily", null, "9999-12-31")).toBeNull();
+    });
+
+    it("completing an overdue repeating task schedules the next one after the caller's today", async () => {
+      const user = await d.addUser("Late");
+      const daily = await d.createTask(user, input({ title: "Vitamins", recurrence: "daily", dueDate: "2026-11-21" }));
+      await d.setCompleted(user, daily.id, true, { today: TODAY });
+      expect((await d.listTasks(user, query({ status: "active" }))).tasks.map((t) => t.dueDate)).toEqual(["2026-11-25"]);
+      // Complete-all rolls forward the same way.
+      const bulk = await d.addUser("Late in bulk");
+      await d.createTask(bulk, input({ title: "Bins", recurrence: "weekly", dueDate: "2026-11-03" }));
+      await d.completeAll(bulk, { today: TODAY });
+      expect((await d.listTasks(bulk, query({ status: "active" }))).tasks.map((t) => t.dueDate)).toEqual(["2026-12-01"]);
+    });
+
     it("keeps a monthly series on its day through short months, until its date is edited", async () => {
       const user = await d.addUser("Monthly");
       let t = await d.createTask(user, input({ title: "Rent", recurrence: "monthly", dueDate: "2027-01-31" }));
       const dates: string[] = [t.dueDate!];
       for (let i = 0; i < 4; i++) {
-        await d.setCompleted(user, t.id, true);
+        await d.setCompleted(user, t.id, true, { today: TODAY });
         t = (await d.listTasks(user, query({ status: "active" }))).tasks[0]!;
         dates.push(t.dueDate!);
       }
       expect(dates).toEqual(["2027-01-31", "2027-02-28", "2027-03-31", "2027-04-30", "2027-05-31"]);
       // Moved by hand to the 15th: the series is on the 15th from then on.
       await d.updateTask(user, t.id, { dueDate: "2027-06-15" });
-      await d.setCompleted(user, t.id, true);
+      await d.setCompleted(user, t.id, true, { today: TODAY });
       expect((await d.listTasks(user, query({ status: "active" }))).tasks[0]!.dueDate).toBe("2027-07-15");
     });
 
@@ -436,21 +465,21 @@ describe.each(backends)("task domain on %s", (backend) => {
 
     it("creates the next occurrence once when a recurring task is completed", async () => {
       const user = await d.addUser("Recur");
-      const t = await d.createTask(user, input({ title: "Water plants", recurrence: "weekly", dueDate: "2026-11-24", tags: ["home"], priority: "high" }));
-      await d.setCompleted(user, t.id, true);
+      const t = await d.createTask(user, input({ title: "Water plants", recurrence: "weekly", dueDate: TODAY, tags: ["home"], priority: "high" }));
+      await d.setCompleted(user, t.id, true, { today: TODAY });
       let list = (await d.listTasks(user, query({ status: "active" }))).tasks;
       expect(list).toHaveLength(1);
       expect(list[0]).toMatchObject({ title: "Water plants", dueDate: "2026-12-01", recurrence: "weekly", tags: ["home"], priority: "high", completed: false });
       // Un-completing and completing again must not create a second copy.
       await d.setCompleted(user, t.id, false);
-      await d.setCompleted(user, t.id, true);
+      await d.setCompleted(user, t.id, true, { today: TODAY });
       list = (await d.listTasks(user, query({ status: "active" }))).tasks;
       expect(list).toHaveLength(1);
     });
 
     it("a repeating task created already completed schedules its next one", async () => {
       const user = await d.addUser("Created done");
-      const t = await d.createTask(user, input({ title: "Logged run", recurrence: "weekly", dueDate: "2026-12-01", completed: true }));
+      const t = await d.createTask(user, input({ title: "Logged run", recurrence: "weekly", dueDate: "2026-12-01", completed: true }), { today: TODAY });
       expect(t).toMatchObject({ completed: true, recurrence: "weekly" });
       expect(t.completedAt).not.toBeNull();
       const open = (await d.listTasks(user, query({ status: "active" }))).tasks;
@@ -467,8 +496,8 @@ describe.each(backends)("task domain on %s", (backend) => {
     it("complete-all rolls recurring tasks forward and clear-completed removes only completed ones", async () => {
       const user = await d.addUser("Bulk");
       await d.createTask(user, input({ title: "Plain" }));
-      await d.createTask(user, input({ title: "Daily", recurrence: "daily", dueDate: "2026-11-24" }));
-      expect(await d.completeAll(user)).toBe(2);
+      await d.createTask(user, input({ title: "Daily", recurrence: "daily", dueDate: TODAY }));
+      expect(await d.completeAll(user, { today: TODAY })).toBe(2);
       expect(await d.countTasks(user)).toEqual({ total: 3, active: 1, completed: 2 });
       expect(await d.clearCompleted(user)).toBe(2);
       const left = (await d.listTasks(user, query())).tasks;
