@@ -126,7 +126,7 @@ export function TaskCreateForm({ returnTo, serverResult }: { returnTo: string; s
             </p>
           ) : null}
         </div>
-        <button type="submit" className="button primary add-button" data-pending={inFlight.length > 0 || undefined}>
+        <button type="submit" className="button primary add-button" data-pending={inFlight.length > 0 || undefined} onClick={ignoreSecondClickOfEmpty}>
           {inFlight.length > 0 ? "Adding…" : "Add task"}
         </button>
       </div>
@@ -153,6 +153,16 @@ function AddWatcher({ add, onSettled }: { add: Sent; onSettled: (add: Sent, resu
     if (fetcher.state === "idle" && fetcher.data) onSettled(add, fetcher.data);
   }, [fetcher.state, fetcher.data, add, onSettled]);
   return null;
+}
+
+/**
+ * The second click of a double-click on Add would send the form the first click has just
+ * cleared, and show "Enter a title" under the task just added: it is dropped when Title is
+ * empty. (A refused add puts its title back, so a double-click then still sends it again.)
+ */
+function ignoreSecondClickOfEmpty(event: React.MouseEvent<HTMLButtonElement>) {
+  const title = event.currentTarget.form?.elements.namedItem("title");
+  if (event.detail > 1 && title instanceof HTMLInputElement && !title.value.trim()) event.preventDefault();
 }
 
 /** Whether the user has started on another task: any field changed from its default. */

@@ -415,6 +415,19 @@ test.describe("failures", () => {
 });
 
 test.describe("checking forms in the browser", () => {
+  test("a double-click on Add adds the task once, without 'Enter a title' under it", async ({ page }) => {
+    await signUp(page);
+    await page.getByLabel("Title").fill("Clicked twice");
+    await page.getByRole("button", { name: "Add task" }).dblclick({ delay: 60 });
+    await expect(page.getByRole("link", { name: "Clicked twice", exact: true })).toBeVisible();
+    await expect(page.getByText("Enter a title")).toHaveCount(0);
+    await page.reload();
+    await expect(page.getByRole("list", { name: "Task list" }).getByRole("listitem")).toHaveCount(1);
+    // A deliberate press on an empty form is still pointed out.
+    await page.getByRole("button", { name: "Add task" }).click();
+    await expect(page.getByText("Enter a title")).toBeVisible();
+  });
+
   test("the form schemas load only once a form is used, then check before anything is sent", async ({ page }) => {
     const scripts: string[] = [];
     const posts: string[] = [];
