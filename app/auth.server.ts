@@ -4,6 +4,7 @@ import { APIError, createAuthMiddleware } from "better-auth/api";
 import { bearer, jwt } from "better-auth/plugins";
 import { sql } from "drizzle-orm";
 import { NAME_MAX } from "~/account-limits";
+import { COMMON_PASSWORD_MESSAGE, isCommonPassword } from "~/common-passwords.server";
 import { db, dbKind } from "~/db.server";
 import * as schema from "~/db/schema";
 import { env } from "~/env.server";
@@ -102,16 +103,25 @@ export const auth = betterAuth({
 
 export type AuthSession = typeof auth.$Infer.Session;
 
+const NEW_PASSWORD_PATHS = new Set(["/change-password", "/reset-password"]);
+
 /**
  * What /api/auth/* must refuse before Better Auth acts, as the pages' own forms do (it also
  * runs for their auth.api calls, which have checked already):
  * - a name longer than the forms allow: a 60 000-character name made every later sign-in
  *   fail with a 500 (the welcome toast no longer fitted in a cookie);
  * - deleting the account without its password: Better Auth asks for one only when the
- *   session is over a day old, so a stolen session could delete the account outright.
+ *   session is over a day old, so a stolen session could delete the account outright;
+ * - a new password that is among the most common ones, or the user's own email or name
+ *   (code PASSWORD_COMPROMISED, as Better Auth's Have I Been Pwned plugin answers).
  */
 export function checkAccountRequest(path: string, body: unknown) {
   const fields = (body ?? {}) as Record<string, unknown>;
+  const newPassword = path === "/sign-up/email" ? fields.password : NEW_PASSWORD_PATHS.has(path) ? fields.newPassword : undefined;
+  const context = [fields.email, fields.name].filter((item): item is string => typeof item === "string");
+  if (typeof newPassword === "string" && isCommonPassword(newPassword, context)) {
+    throw new APIError("BAD_REQUEST", { code: "PASSWORD_COMPROMISED", message: COMMON_PASSWORD_MESSAGE });
+  }
   if ((path === "/sign-up/email" || path === "/update-user") && typeof fields.name === "string" && fields.name.trim().length > NAME_MAX) {
     throw new APIError("BAD_REQUEST", { code: "NAME_TOO_LONG", message: `Name must be at most ${NAME_MAX} characters.` });
   }

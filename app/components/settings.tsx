@@ -1,6 +1,6 @@
 import { Form, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState, type RefObject } from "react";
-import { NAME_MAX, PASSWORD_MAX, PASSWORD_MIN } from "~/account-limits";
+import { NAME_MAX, PASSWORD_HINT, PASSWORD_MAX, PASSWORD_MIN } from "~/account-limits";
 import type { ActiveSession } from "~/account.server";
 import { ErrorAutoFocus, Field, FormError, lazySchema, SubmitButton, useFocusFirstError, validateBeforeSubmit } from "~/components/forms";
 import type { FieldErrors } from "~/forms";
@@ -63,7 +63,7 @@ export function ChangePasswordForm({ result }: { result: Result }) {
       <FormError message={result?.formError} />
       <Form method="post" noValidate ref={formRef} {...validateBeforeSubmit(changePasswordForm, setClientErrors)}>
         <Field label="Current password" name="currentPassword" type="password" autoComplete="current-password" required maxLength={PASSWORD_MAX} error={errors.currentPassword} />
-        <Field label="New password" name="newPassword" type="password" autoComplete="new-password" required minLength={PASSWORD_MIN} maxLength={PASSWORD_MAX} hint={`At least ${PASSWORD_MIN} characters.`} error={errors.newPassword} />
+        <Field label="New password" name="newPassword" type="password" autoComplete="new-password" required minLength={PASSWORD_MIN} maxLength={PASSWORD_MAX} hint={PASSWORD_HINT} error={errors.newPassword} />
         <label className="checkbox">
           <input type="checkbox" name="revokeOtherSessions" defaultChecked />
           Sign out my other sessions

@@ -3,9 +3,10 @@ import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useState } from "react";
 import { resetPasswordSchema } from "~/account";
-import { PASSWORD_MAX, PASSWORD_MIN } from "~/account-limits";
+import { PASSWORD_HINT, PASSWORD_MAX, PASSWORD_MIN } from "~/account-limits";
 import { authErrorCode } from "~/auth-errors.server";
 import { auth } from "~/auth.server";
+import { COMMON_PASSWORD_MESSAGE, isCommonPassword } from "~/common-passwords.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { ErrorAutoFocus, Field, FormError, SubmitButton, lazySchema, useFocusFirstError, validateBeforeSubmit } from "~/components/forms";
 import { parseForm, type FieldErrors } from "~/forms";
@@ -43,6 +44,8 @@ export async function action({ request }: ActionFunctionArgs) {
   const parsed = parseForm(resetPasswordSchema, formData);
   if (!parsed.success) return data({ fieldErrors: parsed.fieldErrors, formError: parsed.fieldErrors.token ?? null }, { status: 400 });
   const { token, password } = parsed.data;
+  // Part of the form's checks, before the attempt counts against the link.
+  if (isCommonPassword(password)) return data({ fieldErrors: { password: COMMON_PASSWORD_MESSAGE }, formError: null }, { status: 400 });
   // Tokens are long and random; the per-token bucket stops anyone hammering one link.
   const limit = await limitAuthAttempt("reset-password", { account: `token:${token}`, request }).catch(rethrowDbUnavailable);
   if (!limit.allowed) {
@@ -87,7 +90,7 @@ export default function ResetPassword() {
         <FormError message={actionData?.formError} />
         <Form method="post" noValidate ref={formRef} {...validateBeforeSubmit(resetPasswordForm, setClientErrors)}>
           <input type="hidden" name="token" value={token} />
-          <Field label="New password" name="password" type="password" autoComplete="new-password" required minLength={PASSWORD_MIN} maxLength={PASSWORD_MAX} hint={`At least ${PASSWORD_MIN} characters.`} error={errors.password} />
+          <Field label="New password" name="password" type="password" autoComplete="new-password" required minLength={PASSWORD_MIN} maxLength={PASSWORD_MAX} hint={PASSWORD_HINT} error={errors.password} />
           <Field label="Repeat new password" name="confirmPassword" type="password" autoComplete="new-password" required maxLength={PASSWORD_MAX} error={errors.confirmPassword} />
           <SubmitButton pendingLabel="Saving…" className="button primary full">
             Set new password

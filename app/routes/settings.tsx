@@ -11,6 +11,7 @@ import { listActiveSessions, revokeSession } from "~/account.server";
 import { createApiToken } from "~/api-token.server";
 import { authErrorCode } from "~/auth-errors.server";
 import { auth } from "~/auth.server";
+import { COMMON_PASSWORD_MESSAGE, isCommonPassword } from "~/common-passwords.server";
 import { ApiTokenSection } from "~/components/api-token";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { ChangePasswordForm, DeleteAccountForm, NameForm, SessionList } from "~/components/settings";
@@ -59,6 +60,9 @@ async function settingsAction({ request }: ActionFunctionArgs) {
     case "change-password": {
       const parsed = parseForm(changePasswordSchema, formData);
       if (!parsed.success) return failed(intent, parsed.fieldErrors, 400);
+      // Part of the form's checks, before the attempt counts (Better Auth's hook, which
+      // does not know the user's name and email, checks /api/auth/change-password).
+      if (isCommonPassword(parsed.data.newPassword, [user.email, user.name])) return failed(intent, { newPassword: COMMON_PASSWORD_MESSAGE }, 400);
       const limit = await limitAuthAttempt("change-password", { account: user.id, request }).catch(rethrowDbUnavailable);
       if (!limit.allowed) return failed(intent, {}, 429, retryMessage(limit.retryAfter), { "Retry-After": String(limit.retryAfter) });
       const { currentPassword, newPassword, revokeOtherSessions } = parsed.data;

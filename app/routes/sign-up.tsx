@@ -3,9 +3,10 @@ import { data } from "@remix-run/node";
 import { Form, Link, useActionData } from "@remix-run/react";
 import { useState } from "react";
 import { signUpSchema } from "~/account";
-import { EMAIL_MAX, NAME_MAX, PASSWORD_MAX, PASSWORD_MIN } from "~/account-limits";
+import { EMAIL_MAX, NAME_MAX, PASSWORD_HINT, PASSWORD_MAX, PASSWORD_MIN } from "~/account-limits";
 import { authErrorCode } from "~/auth-errors.server";
 import { auth } from "~/auth.server";
+import { COMMON_PASSWORD_MESSAGE, isCommonPassword } from "~/common-passwords.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { ErrorAutoFocus, Field, FormError, SubmitButton, lazySchema, useFocusFirstError, validateBeforeSubmit } from "~/components/forms";
 import { keptValues, parseForm, type FieldErrors } from "~/forms";
@@ -36,6 +37,9 @@ export async function action({ request }: ActionFunctionArgs) {
   const parsed = parseForm(signUpSchema, formData);
   if (!parsed.success) return data({ fieldErrors: parsed.fieldErrors, formError: null, values }, { status: 400 });
   const { name, email, password } = parsed.data;
+  // Checked as part of the form, before the attempt counts: trying a few weak passwords
+  // must not use up the hour's sign-ups for this email.
+  if (isCommonPassword(password, [email, name])) return data({ fieldErrors: { password: COMMON_PASSWORD_MESSAGE }, formError: null, values }, { status: 400 });
 
   const limit = await limitAuthAttempt("sign-up", { account: email, request }).catch(rethrowDbUnavailable);
   if (!limit.allowed) {
@@ -55,9 +59,7 @@ export async function action({ request }: ActionFunctionArgs) {
     const code = authErrorCode(error);
     const fieldErrors: FieldErrors = code.startsWith("USER_ALREADY_EXISTS")
       ? { email: "An account with this email already exists. Sign in instead, or reset your password." }
-      : code === "PASSWORD_COMPROMISED"
-        ? { password: "This password is too easy to guess. Choose another." }
-        : {};
+      : {};
     const formError = Object.keys(fieldErrors).length ? null : "We could not create your account. Please check the form and try again.";
     return data({ fieldErrors, formError, values }, { status: 422 });
   }
@@ -86,7 +88,7 @@ export default function SignUp() {
             required
             minLength={PASSWORD_MIN}
             maxLength={PASSWORD_MAX}
-            hint={`At least ${PASSWORD_MIN} characters.`}
+            hint={PASSWORD_HINT}
             error={errors.password}
           />
           <SubmitButton pendingLabel="Creating account…" className="button primary full">

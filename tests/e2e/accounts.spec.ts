@@ -28,8 +28,15 @@ test.describe("accounts", () => {
     await expect(page.getByLabel("Email")).toHaveValue("ada-at-example");
     await expect(page.getByLabel("Email")).toBeFocused();
 
+    // A common password: the server says so under Password, and focus goes there.
     const email = uniqueEmail("signup");
     await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill("Password123");
+    await page.getByRole("button", { name: "Create account" }).click();
+    await expect(page.getByText("This password is too easy to guess")).toBeVisible();
+    await expect(page.getByLabel("Email")).toHaveValue(email);
+    await expect(page.getByLabel("Password")).toBeFocused();
+
     await page.getByLabel("Password").fill(PASSWORD);
     await page.getByRole("button", { name: "Create account" }).click();
     await expect(page).toHaveURL(/\/tasks$/);

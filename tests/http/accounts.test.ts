@@ -3,6 +3,7 @@
 // TEST_DATABASE_URL is set.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, PASSWORD, SESSION_COOKIE, pageText, signUp, uniqueEmail } from "../helpers/client";
+import { COMMON_PASSWORD_MESSAGE } from "~/common-passwords.server";
 import { backends, startServer, type TestServer } from "../helpers/server";
 
 const FORM_ERROR_SIGN_IN = "That email and password do not match an account. Check them and try again.";
@@ -126,6 +127,22 @@ describe.each(backends)("accounts over HTTP (%s)", (backend) => {
       expect(res.status).toBe(400);
       expect(await pageText(res)).toContain("Email must be at most 254 characters");
       expect(client.cookies.has(SESSION_COOKIE)).toBe(false);
+    });
+
+    it("refuses a common password, or one that is the user's own name or email, and keeps the rest", async () => {
+      const email = uniqueEmail("common");
+      for (const password of ["Password1", "iloveyou!", "ada.lovelace1", `${email}`, "Tasklane2024!"]) {
+        const client = new Client(server);
+        const res = await client.post("/sign-up", { name: "Ada Lovelace", email, password });
+        expect(res.status, password).toBe(400);
+        const html = await res.text();
+        expect(html).toContain(COMMON_PASSWORD_MESSAGE);
+        expect(html).toContain('value="Ada Lovelace"');
+        expect(html.match(/<input[^>]*name="password"[^>]*>/)?.[0]).not.toContain("value=");
+        expect(client.cookies.has(SESSION_COOKIE)).toBe(false);
+      }
+      // Five refusals, and the email's hourly sign-up attempts are all still there.
+      expect((await new Client(server).post("/sign-up", { name: "Ada Lovelace", email, password: PASSWORD })).status).toBe(302);
     });
 
     it("accepts exactly 8 and exactly 128 characters", async () => {
@@ -454,6 +471,12 @@ describe.each(backends)("accounts over HTTP (%s)", (backend) => {
       expect(res.status).toBe(400);
       expect(await pageText(res)).toContain("Password must be at least 8 characters");
 
+      for (const common of ["qwertyuiop", "Test User 1"]) {
+        res = await client.post("/settings", { intent: "change-password", currentPassword: PASSWORD, newPassword: common });
+        expect(res.status, common).toBe(400);
+        expect(await pageText(res)).toContain(COMMON_PASSWORD_MESSAGE);
+      }
+
       res = await client.post("/settings", { intent: "change-password", currentPassword: PASSWORD, newPassword: PASSWORD });
       expect(res.status).toBe(400);
       expect(await pageText(res)).toContain("Choose a password different from the current one");
@@ -581,6 +604,22 @@ describe.each(backends)("accounts over HTTP (%s)", (backend) => {
       expect((await client.get("/settings")).status).toBe(200); // still there
       expect((await client.postJson("/api/auth/delete-user", { password: PASSWORD })).status).toBe(200);
       expect((await client.get("/settings")).status).toBe(302);
+    });
+
+    it("refuses a common new password on sign-up, change-password and reset-password with PASSWORD_COMPROMISED", async () => {
+      const email = uniqueEmail("api-common");
+      const refused = await new Client(server).postJson("/api/auth/sign-up/email", { name: "Api", email, password: "password123" });
+      expect(refused.status).toBe(400);
+      expect(await refused.json()).toMatchObject({ code: "PASSWORD_COMPROMISED", message: COMMON_PASSWORD_MESSAGE });
+      const api = new Client(server);
+      expect((await api.postJson("/api/auth/sign-up/email", { name: "Api", email, password: PASSWORD })).status).toBe(200);
+      const change = await api.postJson("/api/auth/change-password", { currentPassword: PASSWORD, newPassword: "Football1" });
+      expect(change.status).toBe(400);
+      expect(await change.json()).toMatchObject({ code: "PASSWORD_COMPROMISED" });
+      const reset = await new Client(server).postJson("/api/auth/reset-password", { token: "any", newPassword: "sunshine1" });
+      expect(reset.status).toBe(400);
+      expect(await reset.json()).toMatchObject({ code: "PASSWORD_COMPROMISED" });
+      expect((await new Client(server).post("/sign-in", { email, password: PASSWORD })).status).toBe(302);
     });
 
     it("holds names to the forms' 100 characters on sign-up and update-user, so sign-in keeps working", async () => {

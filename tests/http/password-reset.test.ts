@@ -5,6 +5,7 @@ import net, { type AddressInfo } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, PASSWORD, SESSION_COOKIE, pageText, signUp, uniqueEmail } from "../helpers/client";
+import { COMMON_PASSWORD_MESSAGE } from "~/common-passwords.server";
 import { backends, startServer, type TestServer } from "../helpers/server";
 
 type Mail = { to: string; subject: string; text: string };
@@ -143,6 +144,10 @@ describe.each(backends)("password reset (%s)", (backend) => {
     expect(await pageText(res)).toContain("Password must be at least 8 characters");
     res = await visitor.post(page, { token, password: "p".repeat(129), confirmPassword: "p".repeat(129) });
     expect(res.status).toBe(400);
+    // A common password is refused under its field; the link stays good for a better one.
+    res = await visitor.post(page, { token, password: "Iloveyou2", confirmPassword: "Iloveyou2" });
+    expect(res.status).toBe(400);
+    expect(await pageText(res)).toContain(COMMON_PASSWORD_MESSAGE);
 
     res = await visitor.post(page, { token, password: newPassword, confirmPassword: newPassword });
     expect(res.status).toBe(302);

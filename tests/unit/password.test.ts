@@ -2,6 +2,7 @@ import { hashPassword as betterAuthScrypt } from "better-auth/crypto";
 import { describe, expect, it } from "vitest";
 import { hash } from "@node-rs/argon2";
 import { ARGON2_OPTIONS, hashing, hashPassword, verifyPassword } from "~/password.server";
+import { isCommonPassword } from "~/common-passwords.server";
 
 describe("password hashing", () => {
   it("hashes with argon2id at one of OWASP's minimum settings (m=7 MiB, t=5, p=1)", async () => {
@@ -55,5 +56,21 @@ describe("password hashing", () => {
     expect(peak).toBeGreaterThanOrEqual(1);
     expect(peak).toBeLessThanOrEqual(hashing.max);
     expect(hashing.running()).toBe(0);
+  });
+});
+
+describe("common passwords (refused as new passwords)", () => {
+  it("knows the most used passwords long enough to pass the length check, in any case", () => {
+    for (const password of ["password", "Password1", "12345678", "qwertyuiop", "ILOVEYOU", "trustno1"]) expect(isCommonPassword(password), password).toBe(true);
+    for (const password of ["correct horse battery", "a brand new passphrase", "aaaaaaab"]) expect(isCommonPassword(password), password).toBe(false);
+  });
+
+  it("refuses the service's name and the user's own name or email, apart from digits and symbols", () => {
+    expect(isCommonPassword("Tasklane2026!")).toBe(true);
+    const user = ["ada@example.com", "Ada Lovelace"];
+    for (const password of ["ada@example.com", "ADA.lovelace1", "AdaLovelace!!", "ada12345"]) expect(isCommonPassword(password, user), password).toBe(true);
+    // A name only as part of something longer is fine; so are names too short to matter.
+    expect(isCommonPassword("ada lovelace rides again", user)).toBe(false);
+    expect(isCommonPassword("zz-9999-zz", ["zz@example.com"])).toBe(false);
   });
 });
