@@ -2,8 +2,8 @@
 // remix-serve cannot do — a friendly refusal page for cross-site form posts (Remix's own
 // check answers those with a bare 500), static files served without a disk stat of every
 // request path, the JSON API answered without Express or Remix's router (see serveApi),
-// one JSON log line per request, and a graceful stop that lets requests in flight finish
-// and closes the database before exiting.
+// one JSON log line per request, and a graceful stop that lets requests in flight finish,
+// waits for mail still being sent, and closes the database before exiting.
 import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
@@ -359,7 +359,7 @@ server.listen(env.port, env.host, () => {
 for (const signal of ["SIGTERM", "SIGINT"]) {
   process.once(signal, () => {
     stopping = true;
-    // Stop accepting; requests in flight finish; then the database is closed.
+    // Stop accepting; requests in flight finish, then mail on its way; then the database is closed.
     const force = setTimeout(() => {
       console.error("Shutdown took longer than 10 s; exiting anyway.");
       process.exit(1);
@@ -367,6 +367,7 @@ for (const signal of ["SIGTERM", "SIGINT"]) {
     force.unref();
     server.close(async () => {
       try {
+        await build.entry.module.drainMail?.();
         await build.entry.module.closeDb?.();
       } finally {
         process.exit(0);

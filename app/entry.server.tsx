@@ -5,9 +5,11 @@ import { apiNotFound, isApiPath } from "~/api.server";
 import { encodeBody } from "~/compression.server";
 import { setSecurityHeaders } from "~/headers.server";
 
-// server.mjs closes the database through this on SIGTERM, after requests in flight finish,
-// and answers the JSON API through these without Express or Remix's router.
+// server.mjs waits for mail on its way and closes the database through these on SIGTERM,
+// after requests in flight finish, and answers the JSON API through the others without
+// Express or Remix's router.
 export { closeDb } from "~/db.server";
+export { drainMail } from "~/mail.server";
 export { handleApiRequest } from "~/api-routes.server";
 export { isApiPath } from "~/api-paths";
 export { encodeBody, negotiateEncoding } from "~/compression.server";

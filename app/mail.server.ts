@@ -22,9 +22,10 @@ let transport: { sendMail: (m: object) => Promise<unknown> } | undefined;
  */
 export async function sendMail(mail: Mail): Promise<void> {
   if (env.smtpUrl) {
-    void sendBySmtp(env.smtpUrl, mail).catch((error: unknown) =>
-      log.error("mail.failed", { subject: mail.subject, message: (error as Error)?.message ?? String(error) }),
-    );
+    const sending = sendBySmtp(env.smtpUrl, mail)
+      .catch((error: unknown) => log.error("mail.failed", { subject: mail.subject, message: (error as Error)?.message ?? String(error) }))
+      .finally(() => inFlight.delete(sending));
+    inFlight.add(sending);
     return;
   }
   await mkdir(outboxDir, { recursive: true, mode: 0o700 });
@@ -35,6 +36,17 @@ export async function sendMail(mail: Mail): Promise<void> {
     { mode: 0o600 },
   );
   log.info("mail.outbox", { subject: mail.subject, file });
+}
+
+/** SMTP sends handed off and not yet done. */
+const inFlight = new Set<Promise<void>>();
+
+/**
+ * Waits for the SMTP sends still on their way (server.mjs calls it on SIGTERM, within its
+ * 10 s limit): a reset link asked for just before a deploy is still mailed.
+ */
+export async function drainMail(): Promise<void> {
+  while (inFlight.size) await Promise.all(inFlight);
 }
 
 async function sendBySmtp(smtpUrl: string, mail: Mail): Promise<void> {

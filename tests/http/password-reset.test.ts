@@ -290,4 +290,15 @@ describe("password reset by SMTP", () => {
     expect(body).toMatch(/\/reset-password\?token=\S+/);
     expect(server.logs()).toContain('"event":"mail.sent"');
   });
+
+  it("a mail still on its way when the server is told to stop is sent before it exits", async () => {
+    const { email } = await signUp(server, { name: "Deployed" });
+    const before = smtp.messages.length;
+    expect((await new Client(server).post("/forgot-password", { email })).status).toBe(302);
+    // The mail server has not even greeted yet: the send is still waiting on it.
+    const { code, ms } = await server.terminate("SIGTERM");
+    expect(code).toBe(0);
+    expect(ms).toBeGreaterThan(GREET_DELAY_MS / 2);
+    expect(smtp.messages.slice(before).join("")).toContain(`To: ${email}`);
+  });
 });
