@@ -56,7 +56,13 @@ export default function Tasks() {
   const { tasks, nextCursor, counts, viewCounts, tags, query, today } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const location = useLocation();
-  const returnTo = location.pathname + location.search;
+  // The page's forms come back to this view, but not to its "Clear completed?" panel
+  // (?confirm=clear-completed, the page without JavaScript): ticking a task off under the
+  // panel brought the panel back.
+  const search = new URLSearchParams(location.search);
+  const confirmingClear = search.get("confirm") === "clear-completed";
+  search.delete("confirm");
+  const returnTo = location.pathname + (search.size ? `?${search}` : "");
 
   // Optimistic rows for creates still on their way, and counts that already count every
   // create, toggle and delete in flight (the bulk buttons must agree with the rows).
@@ -84,7 +90,7 @@ export default function Tasks() {
           scoped={viewCounts !== null}
           activeLeft={Math.max(0, inView.active + pending.activeDelta)}
           completedNow={Math.max(0, inView.completed + pending.completedDelta)}
-          confirmingClear={new URLSearchParams(location.search).get("confirm") === "clear-completed"}
+          confirmingClear={confirmingClear}
         />
       ) : null}
       <h2 className="visually-hidden" id="list-heading">

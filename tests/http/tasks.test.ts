@@ -177,6 +177,16 @@ describe.each(backends)("task pages over HTTP (%s)", (backend) => {
       expect(all).toContain("Mark all complete"); // the unfiltered view's words
     });
 
+    it("the forms under the 'Clear completed?' panel come back to the view, not to the panel", async () => {
+      const { id } = await createTask(alice, { title: "Under the panel", tags: "panel" });
+      await alice.post("/tasks", { intent: "toggle", id });
+      const html = await (await alice.get("/tasks?tag=panel&confirm=clear-completed")).text();
+      expect(html).toContain("Clear completed tasks?");
+      const returnTos = [...html.matchAll(/name="returnTo" value="([^"]*)"/g)].map((m) => m[1]);
+      expect(returnTos.length).toBeGreaterThan(3); // add, complete all, the panel's own, the row's toggle
+      expect(new Set(returnTos)).toEqual(new Set(["/tasks?tag=panel"]));
+    });
+
     it("refuses a save over a change made in another tab since the page was loaded, keeping the edits", async () => {
       const { id } = await createTask(alice, { title: "Two tabs" });
       const page = await (await alice.get(`/tasks/${id}`)).text();
