@@ -131,6 +131,17 @@ export function checkAccountRequest(path: string, body: unknown) {
 }
 
 /**
+ * Whether a password-reset link can still be used (not expired, not used yet), through
+ * Better Auth's own lookup, so the reset page can say so before anyone types a password.
+ */
+export async function isResetLinkValid(token: string): Promise<boolean> {
+  if (token.length > 200) return false; // Better Auth's tokens are 24 characters
+  const { internalAdapter } = await auth.$context;
+  const verification = await internalAdapter.findVerificationValue(`reset-password:${token}`);
+  return verification !== null && verification.expiresAt > new Date();
+}
+
+/**
  * Makes sure a JWT signing key exists before the first request. Better Auth makes the first
  * key on first use, checking and inserting without a lock: two instances starting cold (or
  * two first requests) each made one, and an instance that had loaded only its own refused

@@ -5,7 +5,7 @@ import { useState } from "react";
 import { resetPasswordSchema } from "~/account";
 import { PASSWORD_HINT, PASSWORD_MAX, PASSWORD_MIN } from "~/account-limits";
 import { authErrorCode } from "~/auth-errors.server";
-import { auth } from "~/auth.server";
+import { auth, isResetLinkValid } from "~/auth.server";
 import { COMMON_PASSWORD_MESSAGE, isCommonPassword } from "~/common-passwords.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { ErrorAutoFocus, Field, FormError, SubmitButton, lazySchema, useFocusFirstError, validateBeforeSubmit } from "~/components/forms";
@@ -34,7 +34,10 @@ export const meta: MetaFunction = () => [
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAnonymous(request);
-  return { token: new URL(request.url).searchParams.get("token") ?? "" };
+  const token = new URL(request.url).searchParams.get("token") ?? "";
+  // A used or expired link says so at once, not after a new password was typed twice.
+  const usable = token ? await isResetLinkValid(token).catch(rethrowDbUnavailable) : false;
+  return { token, usable };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -66,7 +69,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function ResetPassword() {
-  const { token } = useLoaderData<typeof loader>();
+  const { token, usable } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [clientErrors, setClientErrors] = useState<FieldErrors | null>(null);
   const errors: FieldErrors = clientErrors ?? actionData?.fieldErrors ?? {};
@@ -76,6 +79,17 @@ export default function ResetPassword() {
       <div className="narrow card">
         <h1>Reset link missing</h1>
         <p>This page needs the link from your reset email.</p>
+        <Link to="/forgot-password" className="button primary">
+          Ask for a new link
+        </Link>
+      </div>
+    );
+  }
+  if (!usable) {
+    return (
+      <div className="narrow card">
+        <h1>This reset link can no longer be used</h1>
+        <p>This reset link is invalid or has expired: a link works once, for an hour. Ask for a new one.</p>
         <Link to="/forgot-password" className="button primary">
           Ask for a new link
         </Link>

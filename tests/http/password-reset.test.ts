@@ -167,17 +167,25 @@ describe.each(backends)("password reset (%s)", (backend) => {
     // The link is single-use.
     const again = await new Client(server).post(page, { token, password: "yet another password", confirmPassword: "yet another password" });
     expect(again.status).toBe(400);
-    expect(await pageText(again)).toContain("This reset link is invalid or has expired. Ask for a new one.");
+    expect(await pageText(again)).toContain("This reset link is invalid or has expired");
+    // Opened again, the used link says so at once instead of showing the form.
+    const reopened = await (await new Client(server).get(page)).text();
+    expect(reopened).toContain("This reset link can no longer be used");
+    expect(reopened).not.toContain('name="token"');
     expect((await new Client(server).post("/sign-in", { email, password: newPassword })).status).toBe(302);
   });
 
   it("refuses a made-up or empty token with 400", async () => {
-    for (const token of ["made-up-token", "x".repeat(40)]) {
+    for (const token of ["made-up-token", "x".repeat(40), "y".repeat(5000)]) {
+      expect(await pageText(await new Client(server).get(`/reset-password?token=${token}`))).toContain("This reset link can no longer be used");
       const res = await new Client(server).post(`/reset-password?token=${token}`, { token, password: "whatever password", confirmPassword: "whatever password" });
       expect(res.status).toBe(400);
       expect(await pageText(res)).toContain("This reset link is invalid or has expired");
     }
-    const empty = await new Client(server).post("/reset-password?token=x", { token: "", password: "whatever password", confirmPassword: "whatever password" });
+    // A good link whose form lost its token (a hand-edited page) is refused too.
+    const { email } = await signUp(server);
+    const { token } = await requestLink(email);
+    const empty = await new Client(server).post(`/reset-password?token=${encodeURIComponent(token)}`, { token: "", password: "whatever password", confirmPassword: "whatever password" });
     expect(empty.status).toBe(400);
     expect(await pageText(empty)).toContain("This reset link is incomplete");
   });
@@ -197,6 +205,7 @@ describe.each(backends)("password reset (%s)", (backend) => {
     );
     expect(aged).toEqual({ links: 1, sessions: 1 });
 
+    expect(await pageText(await new Client(server).get(`/reset-password?token=${encodeURIComponent(token)}`))).toContain("This reset link can no longer be used");
     const res = await new Client(server).post(`/reset-password?token=${encodeURIComponent(token)}`, { token, password: "too late password", confirmPassword: "too late password" });
     expect(res.status).toBe(400);
     expect(await pageText(res)).toContain("This reset link is invalid or has expired");
