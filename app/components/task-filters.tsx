@@ -1,4 +1,4 @@
-import { Form, Link, useSubmit } from "@remix-run/react";
+import { Form, Link, useNavigate } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { EnumOptions } from "~/components/forms";
 import { useHydrated } from "~/components/hydrated";
@@ -6,13 +6,16 @@ import { PRIORITIES } from "~/task-constants";
 import type { ListQuery } from "~/tasks";
 
 export function viewUrl(query: ListQuery, change: Partial<Record<keyof ListQuery, string | undefined>>): string {
-  const params = new URLSearchParams();
   const merged = { ...query, cursor: undefined, ...change } as Record<string, string | undefined>;
-  for (const [key, value] of Object.entries(merged)) {
-    if (!value) continue;
-    if (key === "status" && value === "all") continue;
-    if (key === "sort" && value === "created") continue;
-    if (key === "q" && value.trim() === "") continue;
+  return listUrl(Object.entries(merged));
+}
+
+/** The list's URL for these parameters, without the empty and default ones (`q=&status=all`). */
+function listUrl(entries: Iterable<[string, unknown]>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of entries) {
+    if (typeof value !== "string" || value.trim() === "") continue;
+    if ((key === "status" && value === "all") || (key === "sort" && value === "created")) continue;
     params.set(key, value);
   }
   const search = params.toString();
@@ -28,7 +31,7 @@ const STATUS_TABS = [
 /** Every filter lives in the URL (a GET form), so a view can be bookmarked and Back works. */
 export function TaskFilters({ query, tags }: { query: ListQuery; tags: string[] }) {
   const hydrated = useHydrated();
-  const submit = useSubmit();
+  const navigate = useNavigate();
   const timer = useRef<ReturnType<typeof setTimeout>>();
   // The form is rebuilt for each view (its key) so its fields show the URL's values; the
   // field that was just changed gets focus back, or keyboard users would be thrown to <body>.
@@ -42,10 +45,12 @@ export function TaskFilters({ query, tags }: { query: ListQuery; tags: string[] 
     const search = document.getElementById("filter-q");
     if (search instanceof HTMLInputElement && search !== document.activeElement) search.value = query.q;
   }, [formKey, query.q]);
+  // With JavaScript the view is opened at its short URL; a plain GET form sends every
+  // field, empty or not (`/tasks?q=&priority=&tag=…`).
   const apply = (form: HTMLFormElement | null, delay = 0) => {
     if (!form) return;
     clearTimeout(timer.current);
-    timer.current = setTimeout(() => submit(form, { replace: true, preventScrollReset: true }), delay);
+    timer.current = setTimeout(() => navigate(listUrl(new FormData(form)), { replace: true, preventScrollReset: true }), delay);
   };
   const filtered = Boolean(query.q || query.priority || query.tag || query.due || query.status !== "all" || query.sort !== "created" || query.order);
   return (
@@ -68,6 +73,12 @@ export function TaskFilters({ query, tags }: { query: ListQuery; tags: string[] 
           const field = e.target as HTMLElement;
           changed.current = field.id;
           apply(e.currentTarget, field.getAttribute("type") === "search" ? 300 : 0);
+        }}
+        onSubmit={(e) => {
+          if (!hydrated) return;
+          e.preventDefault();
+          clearTimeout(timer.current);
+          navigate(listUrl(new FormData(e.currentTarget)));
         }}
       >
         {query.status !== "all" ? <input type="hidden" name="status" value={query.status} /> : null}

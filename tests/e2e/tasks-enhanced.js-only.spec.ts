@@ -354,12 +354,26 @@ test.describe("filters", () => {
     await search.click();
     await search.pressSequentially("be");
     await release();
-    await expect(page).toHaveURL(/q=be/);
-    await expect(page).toHaveURL(/priority=high/);
+    // Only the filters in use are in the URL, not every empty field of the form.
+    await expect(page).toHaveURL(/\/tasks\?q=be&priority=high$/);
     await expect(search).toBeFocused();
     await page.getByRole("link", { name: "Clear filters" }).click();
     await expect(page).toHaveURL(/\/tasks$/);
     await expect(search).toHaveValue("");
+  });
+});
+
+test.describe("filters, applied", () => {
+  test("Enter in Search opens the view at its short URL", async ({ page }) => {
+    await signUp(page);
+    await addTask(page, "Buy milk");
+    await page.getByRole("link", { name: "Active" }).click();
+    await expect(page).toHaveURL(/\/tasks\?status=active$/);
+    const search = page.getByRole("search").getByLabel("Search");
+    await search.fill("milk");
+    await search.press("Enter");
+    await expect(page).toHaveURL(/\/tasks\?status=active&q=milk$/);
+    await expect(page.getByRole("link", { name: "Buy milk", exact: true })).toBeVisible();
   });
 });
 
