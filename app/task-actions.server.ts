@@ -43,7 +43,9 @@ async function done(formData: FormData, message: string, extra: Record<string, u
 async function gone(formData: FormData) {
   const message = "That task no longer exists. It may have been deleted in another tab.";
   if (formData.get("via") === "fetcher") return jsonWithError({ ok: false as const, error: message }, message, { status: 404 });
-  return redirectWithError(returnPath(formData), message);
+  // Not back to the task's own page, which is now a 404: to the list.
+  const back = returnPath(formData);
+  return redirectWithError(TASK_PAGE.test(back) ? "/tasks" : back, message);
 }
 
 function taskId(formData: FormData): string {

@@ -1,8 +1,11 @@
 import { isRouteErrorResponse, Link, useRouteError } from "@remix-run/react";
 
+/** What a route may throw with its status: a message, and a better way on than the start page. */
+export type ErrorData = { message?: string; next?: { to: string; label: string } };
+
 function describe(error: unknown): { status: number; title: string; message: string } {
   if (isRouteErrorResponse(error)) {
-    const message = (error.data as { message?: string } | null)?.message;
+    const message = (error.data as ErrorData | null)?.message;
     switch (error.status) {
       case 403:
         return { status: 403, title: "Request refused", message: message ?? "You cannot do that here." };
@@ -28,13 +31,14 @@ export function errorTitle(error: unknown): string {
 export function GeneralErrorBoundary() {
   const error = useRouteError();
   const { status, title, message } = describe(error);
+  const next = isRouteErrorResponse(error) ? (error.data as ErrorData | null)?.next : undefined;
   return (
     <section className="error-page" aria-labelledby="error-title">
       <p className="error-status">{status}</p>
       <h1 id="error-title">{title}</h1>
       <p>{message}</p>
       <p>
-        <Link to="/">Go to the start page</Link>
+        <Link to={next?.to ?? "/"}>{next?.label ?? "Go to the start page"}</Link>
       </p>
     </section>
   );

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigate } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
-import { errorTitle, GeneralErrorBoundary } from "~/components/error-boundary";
+import { errorTitle, GeneralErrorBoundary, type ErrorData } from "~/components/error-boundary";
 import { clientActionWithOfflineToast, skipRevalidationWhenUnreachable } from "~/components/offline-action";
 import { ErrorAutoFocus, FormError, SubmitButton, useFocusFirstError, validateBeforeSubmit } from "~/components/forms";
 import { TaskDetailFields, taskInputForm } from "~/components/task-fields";
@@ -21,14 +21,20 @@ export const meta: MetaFunction<typeof loader> = ({ data, error }) => [{ title: 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const task = await getTask(user.id, params.id ?? "").catch(rethrowDbUnavailable);
-  // Missing and someone else's look the same: a task's existence is not revealed.
-  if (!task) throw data({ message: "There is no such task, or it is not yours." }, { status: 404 });
+  // Missing and someone else's look the same: a task's existence is not revealed. Most
+  // often it was deleted (Back after a delete, an old tab), so the way on is the list.
+  if (!task) throw data(TASK_GONE, { status: 404 });
   const search = new URL(request.url).searchParams;
   const confirmDelete = search.get("delete") === "confirm";
   // The list view whose Delete link led here (without JavaScript): deleting or cancelling
   // goes back to it, filters and page kept.
   return { task, confirmDelete, from: listViewPath(search.get("from")), today: userToday(request) };
 }
+
+const TASK_GONE: ErrorData = {
+  message: "This task does not exist, or it is not yours. It may have been deleted.",
+  next: { to: "/tasks", label: "Back to your tasks" },
+};
 
 export async function action({ request, params }: ActionFunctionArgs) {
   requireSameSite(request);

@@ -104,8 +104,16 @@ describe.each(backends)("task pages over HTTP (%s)", (backend) => {
       expect(await pageText(await alice.get("/tasks"))).toContain("That task no longer exists");
       const fetcherDelete = await alice.post("/tasks", viaFetcher({ intent: "delete", id: task.id }));
       expect(fetcherDelete.status).toBe(404);
-      const edit = await alice.post(`/tasks/${task.id}`, { intent: "update", title: "Too late" });
+      // Saved from its own page (another tab deleted it): back to the list, not to a 404.
+      const edit = await alice.post(`/tasks/${task.id}`, { intent: "update", title: "Too late", returnTo: `/tasks/${task.id}` });
       expect(edit.status).toBe(302);
+      expect(edit.headers.get("location")).toBe("/tasks");
+      // Its page (Back after the delete) says what probably happened and leads to the list.
+      const page = await alice.get(`/tasks/${task.id}`);
+      expect(page.status).toBe(404);
+      const html = await page.text();
+      expect(html).toContain("It may have been deleted.");
+      expect(html).toMatch(/<a[^>]* href="\/tasks"[^>]*>Back to your tasks<\/a>/);
     });
 
     it("a NUL character (which Postgres cannot store) is a field error or not found, never a 500", async () => {
