@@ -63,7 +63,7 @@ export const auth = betterAuth({
   // with no limit, /list-sessions gives the tokens of the user's other sessions (a security
   // review). Only their HTTP routes close; /settings lists sessions with its own query.
   disabledPaths: ["/verify-password", "/list-sessions"],
-  hooks: { before: createAuthMiddleware(async (ctx) => checkAccountRequest(ctx.path, ctx.body)) },
+  hooks: { before: createAuthMiddleware(async (ctx) => checkAccountRequest(ctx)) },
   rateLimit: {
     // On in every environment and kept in the database so instances share it. It is
     // keyed by client IP, which exists only behind a proxy that sets CLIENT_IP_HEADER;
@@ -103,8 +103,6 @@ export const auth = betterAuth({
 
 export type AuthSession = typeof auth.$Infer.Session;
 
-const NEW_PASSWORD_PATHS = new Set(["/change-password", "/reset-password"]);
-
 /**
  * What /api/auth/* must refuse before Better Auth acts, as the pages' own forms do (it also
  * runs for their auth.api calls, which have checked already):
@@ -115,11 +113,10 @@ const NEW_PASSWORD_PATHS = new Set(["/change-password", "/reset-password"]);
  * - a new password that is among the most common ones, or the user's own email or name
  *   (code PASSWORD_COMPROMISED, as Better Auth's Have I Been Pwned plugin answers).
  */
-export function checkAccountRequest(path: string, body: unknown) {
+export async function checkAccountRequest({ path, body, query, headers }: { path: string; body?: unknown; query?: unknown; headers?: Headers }) {
   const fields = (body ?? {}) as Record<string, unknown>;
-  const newPassword = path === "/sign-up/email" ? fields.password : NEW_PASSWORD_PATHS.has(path) ? fields.newPassword : undefined;
-  const context = [fields.email, fields.name].filter((item): item is string => typeof item === "string");
-  if (typeof newPassword === "string" && isCommonPassword(newPassword, context)) {
+  const newPassword = path === "/sign-up/email" ? fields.password : path === "/change-password" || path === "/reset-password" ? fields.newPassword : undefined;
+  if (typeof newPassword === "string" && isCommonPassword(newPassword, await passwordOwner(path, fields, query, headers))) {
     throw new APIError("BAD_REQUEST", { code: "PASSWORD_COMPROMISED", message: COMMON_PASSWORD_MESSAGE });
   }
   if ((path === "/sign-up/email" || path === "/update-user") && typeof fields.name === "string" && fields.name.trim().length > NAME_MAX) {
@@ -130,15 +127,29 @@ export function checkAccountRequest(path: string, body: unknown) {
   }
 }
 
+/** The email and name a new password must not be: from the sign-up form, the session, or the reset link. */
+async function passwordOwner(path: string, fields: Record<string, unknown>, query: unknown, headers: Headers | undefined): Promise<string[]> {
+  if (path === "/sign-up/email") return [fields.email, fields.name].filter((item): item is string => typeof item === "string");
+  if (path === "/change-password" && headers) {
+    const session = await auth.api.getSession({ headers, query: { disableRefresh: true } });
+    return session ? [session.user.email, session.user.name] : [];
+  }
+  const token = fields.token ?? (query as { token?: unknown } | undefined)?.token;
+  const owner = path === "/reset-password" && typeof token === "string" ? await resetLinkUser(token) : null;
+  return owner ? [owner.email, owner.name] : [];
+}
+
 /**
- * Whether a password-reset link can still be used (not expired, not used yet), through
- * Better Auth's own lookup, so the reset page can say so before anyone types a password.
+ * The account a password-reset link is for, while the link can still be used (not expired,
+ * not used yet), through Better Auth's own lookup: the reset page says a dead link is dead
+ * before anyone types a password, and a new password is checked against the owner's name.
  */
-export async function isResetLinkValid(token: string): Promise<boolean> {
-  if (token.length > 200) return false; // Better Auth's tokens are 24 characters
+export async function resetLinkUser(token: string): Promise<{ email: string; name: string } | null> {
+  if (token.length > 200) return null; // Better Auth's tokens are 24 characters
   const { internalAdapter } = await auth.$context;
   const verification = await internalAdapter.findVerificationValue(`reset-password:${token}`);
-  return verification !== null && verification.expiresAt > new Date();
+  if (!verification || verification.expiresAt <= new Date()) return null;
+  return internalAdapter.findUserById(verification.value);
 }
 
 /**

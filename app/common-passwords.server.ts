@@ -25,7 +25,7 @@ function commonPasswords(): Set<string> {
  * user's own email or name (`context`): "tasklane2024!", "ada.lovelace1".
  */
 export function isCommonPassword(password: string, context: (string | undefined)[] = []): boolean {
-  const folded = password.normalize("NFKC").toLowerCase();
+  const folded = password.normalize("NFKC").toLowerCase().trim(); // "password123 " is as weak
   if (commonPasswords().has(folded)) return true;
   const letters = lettersOf(folded);
   const words = ["tasklane", ...context.flatMap((item) => (item ? [item, item.split("@")[0]!] : []))].map(lettersOf);

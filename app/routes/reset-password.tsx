@@ -5,7 +5,7 @@ import { useState } from "react";
 import { resetPasswordSchema } from "~/account";
 import { PASSWORD_HINT, PASSWORD_MAX, PASSWORD_MIN } from "~/account-limits";
 import { authErrorCode } from "~/auth-errors.server";
-import { auth, isResetLinkValid } from "~/auth.server";
+import { auth, resetLinkUser } from "~/auth.server";
 import { COMMON_PASSWORD_MESSAGE, isCommonPassword } from "~/common-passwords.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { ErrorAutoFocus, Field, FormError, SubmitButton, lazySchema, useFocusFirstError, validateBeforeSubmit } from "~/components/forms";
@@ -36,7 +36,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   await requireAnonymous(request);
   const token = new URL(request.url).searchParams.get("token") ?? "";
   // A used or expired link says so at once, not after a new password was typed twice.
-  const usable = token ? await isResetLinkValid(token).catch(rethrowDbUnavailable) : false;
+  const usable = token ? (await resetLinkUser(token).catch(rethrowDbUnavailable)) !== null : false;
   return { token, usable };
 }
 
@@ -48,7 +48,10 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!parsed.success) return data({ fieldErrors: parsed.fieldErrors, formError: parsed.fieldErrors.token ?? null }, { status: 400 });
   const { token, password } = parsed.data;
   // Part of the form's checks, before the attempt counts against the link.
-  if (isCommonPassword(password)) return data({ fieldErrors: { password: COMMON_PASSWORD_MESSAGE }, formError: null }, { status: 400 });
+  const owner = await resetLinkUser(token).catch(rethrowDbUnavailable);
+  if (isCommonPassword(password, owner ? [owner.email, owner.name] : [])) {
+    return data({ fieldErrors: { password: COMMON_PASSWORD_MESSAGE }, formError: null }, { status: 400 });
+  }
   // Tokens are long and random; the per-token bucket stops anyone hammering one link.
   const limit = await limitAuthAttempt("reset-password", { account: `token:${token}`, request }).catch(rethrowDbUnavailable);
   if (!limit.allowed) {

@@ -62,7 +62,8 @@ export default function Tasks() {
   const search = new URLSearchParams(location.search);
   const confirmingClear = search.get("confirm") === "clear-completed";
   search.delete("confirm");
-  const returnTo = location.pathname + (search.size ? `?${search}` : "");
+  const rest = search.toString(); // not search.size: Safari before 17 has none
+  const returnTo = location.pathname + (rest ? `?${rest}` : "");
 
   // Optimistic rows for creates still on their way, and counts that already count every
   // create, toggle and delete in flight (the bulk buttons must agree with the rows).

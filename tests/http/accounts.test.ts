@@ -613,9 +613,12 @@ describe.each(backends)("accounts over HTTP (%s)", (backend) => {
       expect(await refused.json()).toMatchObject({ code: "PASSWORD_COMPROMISED", message: COMMON_PASSWORD_MESSAGE });
       const api = new Client(server);
       expect((await api.postJson("/api/auth/sign-up/email", { name: "Api", email, password: PASSWORD })).status).toBe(200);
-      const change = await api.postJson("/api/auth/change-password", { currentPassword: PASSWORD, newPassword: "Football1" });
-      expect(change.status).toBe(400);
-      expect(await change.json()).toMatchObject({ code: "PASSWORD_COMPROMISED" });
+      for (const newPassword of ["Football1", email, "API-2026!"]) {
+        // The list, then the account's own email and name (from the session).
+        const change = await api.postJson("/api/auth/change-password", { currentPassword: PASSWORD, newPassword });
+        expect(change.status, newPassword).toBe(400);
+        expect(await change.json()).toMatchObject({ code: "PASSWORD_COMPROMISED" });
+      }
       const reset = await new Client(server).postJson("/api/auth/reset-password", { token: "any", newPassword: "sunshine1" });
       expect(reset.status).toBe(400);
       expect(await reset.json()).toMatchObject({ code: "PASSWORD_COMPROMISED" });

@@ -61,7 +61,7 @@ describe("password hashing", () => {
 
 describe("common passwords (refused as new passwords)", () => {
   it("knows the most used passwords long enough to pass the length check, in any case", () => {
-    for (const password of ["password", "Password1", "12345678", "qwertyuiop", "ILOVEYOU", "trustno1"]) expect(isCommonPassword(password), password).toBe(true);
+    for (const password of ["password", "Password1", "12345678", "qwertyuiop", "ILOVEYOU", "trustno1", "password123 "]) expect(isCommonPassword(password), password).toBe(true);
     for (const password of ["correct horse battery", "a brand new passphrase", "aaaaaaab"]) expect(isCommonPassword(password), password).toBe(false);
   });
 
