@@ -364,6 +364,19 @@ test.describe("filters", () => {
 });
 
 test.describe("filters, applied", () => {
+  test("the page's forms come back to the view in browsers without URLSearchParams.size (Safari before 17)", async ({ page }) => {
+    await page.addInitScript(() => {
+      delete (URLSearchParams.prototype as { size?: number }).size;
+    });
+    await signUp(page);
+    await addTask(page, "Urgent one");
+    await page.goto("/tasks?q=urgent");
+    await expect(page.getByRole("button", { name: "Delete: Urgent one" })).toBeVisible(); // hydrated
+    await page.getByRole("button", { name: "Complete all shown" }).click();
+    await expect(page.getByRole("button", { name: "Mark as not done: Urgent one" })).toBeVisible();
+    await expect(page).toHaveURL(/\/tasks\?q=urgent$/);
+  });
+
   test("Enter in Search opens the view at its short URL", async ({ page }) => {
     await signUp(page);
     await addTask(page, "Buy milk");
