@@ -359,7 +359,8 @@ server.listen(env.port, env.host, () => {
 for (const signal of ["SIGTERM", "SIGINT"]) {
   process.once(signal, () => {
     stopping = true;
-    // Stop accepting; requests in flight finish, then mail on its way; then the database is closed.
+    // Stop accepting; requests in flight finish; then mail on its way (5 s at most) is
+    // waited for while the database is closed (mail does not need it).
     const force = setTimeout(() => {
       console.error("Shutdown took longer than 10 s; exiting anyway.");
       process.exit(1);
@@ -367,8 +368,7 @@ for (const signal of ["SIGTERM", "SIGINT"]) {
     force.unref();
     server.close(async () => {
       try {
-        await build.entry.module.drainMail?.();
-        await build.entry.module.closeDb?.();
+        await Promise.all([build.entry.module.drainMail?.(), build.entry.module.closeDb?.()]);
       } finally {
         process.exit(0);
       }

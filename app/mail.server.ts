@@ -42,17 +42,39 @@ export async function sendMail(mail: Mail): Promise<void> {
 const inFlight = new Set<Promise<void>>();
 
 /**
- * Waits for the SMTP sends still on their way (server.mjs calls it on SIGTERM, within its
- * 10 s limit): a reset link asked for just before a deploy is still mailed.
+ * Waits for the SMTP sends still on their way, for at most `maxMs` (server.mjs calls it on
+ * SIGTERM, beside closing the database, within its 10 s limit): a reset link asked for just
+ * before a deploy is still mailed, and a mail server that does not answer cannot hold up
+ * the stop.
  */
-export async function drainMail(): Promise<void> {
-  while (inFlight.size) await Promise.all(inFlight);
+export async function drainMail(maxMs = 5_000): Promise<void> {
+  if (!inFlight.size) return;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const gaveUp = new Promise<true>((resolve) => (timer = setTimeout(resolve, maxMs, true)));
+  const sent = (async () => {
+    while (inFlight.size) await Promise.all(inFlight);
+  })();
+  if (await Promise.race([sent, gaveUp])) log.warn("mail.abandoned", { count: inFlight.size });
+  clearTimeout(timer);
+}
+
+/**
+ * nodemailer waits 2 minutes for a connection and 30 s for the greeting by default; a send
+ * is in the background, but one stuck that long would outlive a graceful stop. SMTP_URL
+ * can still set its own (`?greetingTimeout=…`).
+ */
+const SMTP_TIMEOUTS = { connectionTimeout: "10000", greetingTimeout: "10000", socketTimeout: "30000" };
+
+function withTimeouts(smtpUrl: string): string {
+  const url = new URL(smtpUrl);
+  for (const [name, ms] of Object.entries(SMTP_TIMEOUTS)) if (!url.searchParams.has(name)) url.searchParams.set(name, ms);
+  return url.toString();
 }
 
 async function sendBySmtp(smtpUrl: string, mail: Mail): Promise<void> {
   if (!transport) {
     const nodemailer = await import("nodemailer");
-    transport = nodemailer.createTransport(smtpUrl);
+    transport = nodemailer.createTransport(withTimeouts(smtpUrl));
   }
   await transport.sendMail({ from: env.mailFrom, ...mail });
   log.info("mail.sent", { subject: mail.subject });

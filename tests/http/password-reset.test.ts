@@ -316,4 +316,22 @@ describe("password reset by SMTP", () => {
     expect(ms).toBeGreaterThan(GREET_DELAY_MS / 2);
     expect(smtp.messages.slice(before).join("")).toContain(`To: ${email}`);
   });
+
+  it("a mail server that never answers holds up a stop by at most 5 s, and the stop still exits 0", async () => {
+    const silent = slowSmtpServer(120_000);
+    await new Promise<void>((resolve) => silent.server.listen(0, "127.0.0.1", resolve));
+    const { port } = silent.server.address() as AddressInfo;
+    const stuck = await startServer("pglite", { env: { SMTP_URL: `smtp://127.0.0.1:${port}` } });
+    try {
+      const { email } = await signUp(stuck, { name: "Stuck" });
+      expect((await new Client(stuck).post("/forgot-password", { email })).status).toBe(302);
+      const { code, ms } = await stuck.terminate("SIGTERM");
+      expect(code).toBe(0);
+      expect(ms).toBeLessThan(8_000);
+      expect(stuck.logs()).toContain('"event":"mail.abandoned"');
+    } finally {
+      await stuck.stop();
+      silent.server.close();
+    }
+  }, 30_000);
 });
