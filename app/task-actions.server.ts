@@ -58,10 +58,11 @@ function taskId(formData: FormData): string {
 
 /**
  * The task intents shared by /tasks and /tasks/:id. Unknown intents are a 400. `today` is
- * the user's calendar day, from which a repeating task without a due date repeats. `view`
- * is the list view the form was posted from: its bulk actions cover only the tasks it shows.
+ * the user's calendar day when it is known (knownToday), from which a repeating task without
+ * a due date repeats. `view` is the list view the form was posted from: its bulk actions
+ * cover only the tasks it shows.
  */
-export async function handleTaskIntent(userId: string, formData: FormData, today: string, view: ViewFilter = {}) {
+export async function handleTaskIntent(userId: string, formData: FormData, today: string | undefined, view: ViewFilter = {}) {
   const intent = formData.get("intent");
   switch (intent) {
     case "create": {

@@ -405,6 +405,7 @@ function ownerTransaction<T>(userId: string, work: (tx: Tx) => Promise<T>): Prom
 
 /** The caller's calendar day (a repeating task without a due date repeats from it); default UTC. */
 export type ChangeOptions = {
+  /** The caller's calendar day; without it (the JSON API, a page before JavaScript ran) UTC's. */
   today?: string;
   /** The updatedAt the editor saw: if the task has changed since, nothing is written (EditConflictError). */
   ifUnchangedSince?: string;
@@ -463,7 +464,9 @@ async function applyChangeIn(
     const callersToday = today ?? todayUTC(now);
     const due = (patch.dueDate !== undefined ? patch.dueDate : current.dueDate) ?? callersToday;
     const seriesDay = (restarts ? null : current.monthDay) ?? Number(due.slice(8));
-    const nextDue = nextDueAfter(due, recurrence, seriesDay, callersToday);
+    // UTC's day may be a day ahead of a caller whose day is unknown: a task due on their
+    // today, completed on time, must not skip a day. Only dates before UTC's are surely past.
+    const nextDue = nextDueAfter(due, recurrence, seriesDay, today ?? addDays(callersToday, -1));
     if (nextDue) {
       const nextId = randomUUID();
       await tx.insert(task).values({

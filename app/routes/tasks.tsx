@@ -12,7 +12,7 @@ import { handleTaskIntent } from "~/task-actions.server";
 import { countTasks, countView, isFilteredView, listTags, listTasks, toListItem } from "~/tasks.server";
 import { pendingTasks } from "~/pending-tasks";
 import { parseListQuery, type ListQuery } from "~/tasks";
-import { userToday } from "~/today.server";
+import { knownToday, userToday } from "~/today.server";
 import { readFormData } from "~/form-data.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -40,7 +40,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
   // The page posts to its own URL, so the view's filters come with it (for the bulk actions).
   const view = parseListQuery(new URL(request.url).searchParams);
-  return handleTaskIntent(user.id, await readFormData(request), userToday(request), view).catch(rethrowDbUnavailable);
+  return handleTaskIntent(user.id, await readFormData(request), knownToday(request), view).catch(rethrowDbUnavailable);
 }
 
 function emptyMessage(query: ListQuery, counts: { total: number; active: number; completed: number }) {

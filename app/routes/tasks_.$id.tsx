@@ -13,7 +13,7 @@ import { requireUser, rethrowDbUnavailable } from "~/session.server";
 import { handleTaskIntent, listViewPath } from "~/task-actions.server";
 import { getTask } from "~/tasks.server";
 import { TITLE_MAX } from "~/task-constants";
-import { userToday } from "~/today.server";
+import { knownToday, userToday } from "~/today.server";
 import { readFormData } from "~/form-data.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data, error }) => [{ title: data ? `${data.task.title} · Tasklane` : errorTitle(error) }];
@@ -41,7 +41,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const formData = await readFormData(request);
   formData.set("id", params.id ?? "");
-  return handleTaskIntent(user.id, formData, userToday(request)).catch(rethrowDbUnavailable);
+  return handleTaskIntent(user.id, formData, knownToday(request)).catch(rethrowDbUnavailable);
 }
 
 export default function TaskPage() {

@@ -92,11 +92,11 @@ describe.each(backends)("task API routes (%s)", (backend) => {
 
     it("completing a recurring task through PATCH creates its next occurrence", async () => {
       const fresh = await apiUser(server, "recurring");
-      const task = await createTask(server, fresh.token, { title: "Water plants", recurrence: "daily", dueDate: "2030-03-01" });
+      const task = await createTask(server, fresh.token, { title: "Water plants", recurrence: "daily", dueDate: "2099-03-01" });
       await call(server, "PATCH", `/api/tasks/${task.id}`, { token: fresh.token, json: { completed: true } });
       const list = await call(server, "GET", "/api/tasks?status=active", { token: fresh.token });
       expect(list.body.tasks).toHaveLength(1);
-      expect(list.body.tasks[0]).toMatchObject({ title: "Water plants", dueDate: "2030-03-02", recurrence: "daily", completed: false });
+      expect(list.body.tasks[0]).toMatchObject({ title: "Water plants", dueDate: "2099-03-02", recurrence: "daily", completed: false });
     });
 
     it("DELETE answers 204, then the task is gone for every method", async () => {

@@ -435,6 +435,20 @@ describe.each(backends)("task domain on %s", (backend) => {
       expect((await d.listTasks(bulk, query({ status: "active" }))).tasks.map((t) => t.dueDate)).toEqual(["2026-12-01"]);
     });
 
+    it("without the caller's today (the JSON API), only dates before UTC's day count as past", async () => {
+      const user = await d.addUser("Somewhere west");
+      const utc = d.todayUTC();
+      // Due on UTC's yesterday, which is still today in Los Angeles in the evening: completed
+      // on time, the next one is the day after, not a day skipped.
+      const onTime = await d.createTask(user, input({ title: "On time", recurrence: "daily", dueDate: d.addDays(utc, -1) }));
+      await d.setCompleted(user, onTime.id, true);
+      // Days late: the next one is due on UTC's today, not in the past.
+      const late = await d.createTask(user, input({ title: "Late", recurrence: "daily", dueDate: d.addDays(utc, -5) }));
+      await d.setCompleted(user, late.id, true);
+      const open = (await d.listTasks(user, query({ status: "active" }))).tasks;
+      expect(open.map((t) => [t.title, t.dueDate]).sort()).toEqual([["Late", utc], ["On time", utc]]);
+    });
+
     it("keeps a monthly series on its day through short months, until its date is edited", async () => {
       const user = await d.addUser("Monthly");
       let t = await d.createTask(user, input({ title: "Rent", recurrence: "monthly", dueDate: "2027-01-31" }));

@@ -208,10 +208,10 @@ test.describe("completing, editing and deleting", () => {
 
   test("completing a repeating task schedules the next one", async ({ page }) => {
     await signUp(page);
-    await addTask(page, "Water plants", { due: "2030-01-31", repeats: "monthly" });
+    await addTask(page, "Water plants", { due: "2099-01-31", repeats: "monthly" });
     await page.getByRole("button", { name: "Mark as done: Water plants" }).click();
     await expect(page.getByRole("button", { name: "Mark as done: Water plants" })).toBeVisible();
-    await expect(list(page).locator("li", { hasText: "Water plants" }).filter({ has: page.locator('[aria-pressed="false"]') })).toContainText("Feb 28, 2030");
+    await expect(list(page).locator("li", { hasText: "Water plants" }).filter({ has: page.locator('[aria-pressed="false"]') })).toContainText("Feb 28, 2099");
   });
 });
 

@@ -154,6 +154,32 @@ describe.each(backends)("task pages over HTTP (%s)", (backend) => {
     });
   });
 
+  describe("the user's own day", () => {
+    const dayIn = (timeZone: string) => new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
+    const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+    const nextDueOf = async (client: Client, title: string) =>
+      (await client.get(`/tasks?q=${encodeURIComponent(title)}&status=active`)).text().then((html) => html.match(/datetime="(\d{4}-\d{2}-\d{2})"/i)?.[1]);
+
+    it("completing an overdue daily task schedules the next one for the day after the user's today (tz cookie)", async () => {
+      const { client } = await signUp(server, { name: "Kiribati" });
+      client.cookies.set("tz", encodeURIComponent("Pacific/Kiritimati")); // UTC+14
+      const today = dayIn("Pacific/Kiritimati");
+      const { id, title } = await createTask(client, { title: "Islands", recurrence: "daily", dueDate: addDays(today, -3) });
+      expect((await client.post("/tasks", { intent: "toggle", id })).status).toBe(302);
+      expect(await nextDueOf(client, title)).toBe(addDays(today, 1));
+    });
+
+    it("without it (JavaScript off), only dates before UTC's day count as past", async () => {
+      const { client } = await signUp(server, { name: "No zone" });
+      const utc = new Date().toISOString().slice(0, 10);
+      const late = await createTask(client, { title: "Late", recurrence: "daily", dueDate: addDays(utc, -3) });
+      const onTime = await createTask(client, { title: "Maybe on time", recurrence: "daily", dueDate: addDays(utc, -1) });
+      for (const { id } of [late, onTime]) expect((await client.post("/tasks", { intent: "toggle", id })).status).toBe(302);
+      expect(await nextDueOf(client, late.title)).toBe(utc);
+      expect(await nextDueOf(client, onTime.title)).toBe(utc);
+    });
+  });
+
   describe("list view", () => {
     it("bulk actions in a filtered view cover only the tasks it shows, and say so", async () => {
       const carol = (await signUp(server, { name: "Carol" })).client;
