@@ -13,6 +13,7 @@ import {
   type ViewFilter,
 } from "~/tasks.server";
 import { taskInputSchema, taskPatchSchema } from "~/tasks";
+import { once } from "~/submit-once.server";
 
 export const TASK_FIELDS = ["title", "description", "priority", "tags", "dueDate", "recurrence"] as const;
 
@@ -70,7 +71,8 @@ export async function handleTaskIntent(userId: string, formData: FormData, today
       if (!parsed.success) {
         return data({ ok: false as const, intent, fieldErrors: parsed.fieldErrors, values: keptValues(formData, ...TASK_FIELDS) }, { status: 400 });
       }
-      const task = await createTask(userId, parsed.data, { today }).catch((error: unknown) => {
+      // A plain form sends a one-time key: sent twice (a double-click), it adds one task.
+      const task = await once(userId, formData.get("submission"), () => createTask(userId, parsed.data, { today })).catch((error: unknown) => {
         // The account was deleted (in another tab) while this form was on its way.
         if (error instanceof OwnerGoneError) throw redirect("/sign-in");
         throw error;

@@ -18,7 +18,7 @@ type Sent = { key: string; values: Record<string, string> };
  * it, each add is its own fetcher submission: the form clears at once, so the next task
  * can be typed while the last is on its way, and a second add never cancels the first.
  */
-export function TaskCreateForm({ returnTo, serverResult }: { returnTo: string; serverResult?: CreateResult }) {
+export function TaskCreateForm({ returnTo, serverResult, submissionKey }: { returnTo: string; serverResult?: CreateResult; submissionKey: string }) {
   const hydrated = useHydrated();
   const submit = useSubmit();
   const formRef = useRef<HTMLFormElement>(null);
@@ -101,7 +101,8 @@ export function TaskCreateForm({ returnTo, serverResult }: { returnTo: string; s
     <Form method="post" ref={formRef} noValidate className="card create-form" aria-label="Add a task" onFocus={validate.onFocus} onSubmit={onSubmit}>
       <input type="hidden" name="intent" value="create" />
       <input type="hidden" name="returnTo" value={returnTo} />
-      {hydrated ? <input type="hidden" name="via" value="fetcher" /> : null}
+      {/* Without JavaScript, a one-time key: the same form sent twice adds one task. */}
+      {hydrated ? <input type="hidden" name="via" value="fetcher" /> : <input type="hidden" name="submission" value={submissionKey} />}
       <div className="create-row">
         <div className="field grow">
           <label htmlFor="new-title">Title</label>

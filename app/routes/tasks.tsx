@@ -14,6 +14,7 @@ import { pendingTasks } from "~/pending-tasks";
 import { parseListQuery, type ListQuery } from "~/tasks";
 import { knownToday, userToday } from "~/today.server";
 import { readFormData } from "~/form-data.server";
+import { newSubmissionKey } from "~/submit-once.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Tasks (${data.counts.active} left) · Tasklane` : "Tasks · Tasklane" },
@@ -32,7 +33,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     // The bulk actions of a filtered view cover the tasks it shows, so they count those.
     isFilteredView(query) ? countView(user.id, query, today) : null,
   ]).catch(rethrowDbUnavailable);
-  return { tasks: page.tasks.map(toListItem), nextCursor: page.nextCursor, counts, viewCounts, tags, query, today };
+  return { tasks: page.tasks.map(toListItem), nextCursor: page.nextCursor, counts, viewCounts, tags, query, today, submissionKey: newSubmissionKey() };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -53,7 +54,7 @@ function emptyMessage(query: ListQuery, counts: { total: number; active: number;
 }
 
 export default function Tasks() {
-  const { tasks, nextCursor, counts, viewCounts, tags, query, today } = useLoaderData<typeof loader>();
+  const { tasks, nextCursor, counts, viewCounts, tags, query, today, submissionKey } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const location = useLocation();
   // The page's forms come back to this view, but not to its "Clear completed?" panel
@@ -82,7 +83,7 @@ export default function Tasks() {
           <strong>{activeLeft}</strong> left
         </p>
       </div>
-      <TaskCreateForm returnTo={returnTo} serverResult={createResult} />
+      <TaskCreateForm returnTo={returnTo} serverResult={createResult} submissionKey={submissionKey} />
       <TaskFilters query={query} tags={tags} />
       {counts.total > 0 ? (
         <BulkActions

@@ -44,6 +44,28 @@ describe.each(backends)("task pages over HTTP (%s)", (backend) => {
       expect(text).toContain("Added “From a form”.");
     });
 
+    it("the same plain form sent twice (a double-click without JavaScript) adds one task", async () => {
+      const keyOf = async () => (await (await alice.get("/tasks")).text()).match(/name="submission" value="([^"]+)"/)?.[1];
+      const submission = await keyOf();
+      expect(submission).toBeTruthy();
+      const title = `Clicked twice ${++uid}`;
+      const form = { intent: "create", title, submission: submission! };
+      // The second arrives while the first is still being handled, and once more after it.
+      const answers = await Promise.all([alice.post("/tasks", form), alice.post("/tasks", form)]);
+      answers.push(await alice.post("/tasks", form));
+      expect(answers.map((res) => res.status)).toEqual([302, 302, 302]);
+      const count = async (q: string) => ((await (await alice.get(`/tasks?q=${encodeURIComponent(q)}`)).text()).match(/data-task-id=/g) ?? []).length;
+      expect(await count(title)).toBe(1);
+      // Each page gets a new key, so the next add from a fresh page is a new task.
+      const next = await keyOf();
+      expect(next).not.toBe(submission);
+      expect((await alice.post("/tasks", { ...form, submission: next! })).status).toBe(302);
+      expect(await count(title)).toBe(2);
+      // Another user's form with the same key is theirs alone.
+      expect((await bob.post("/tasks", { ...form, submission: next! })).status).toBe(302);
+      expect(await count(title)).toBe(2);
+    });
+
     it("never redirects off the task pages", async () => {
       for (const returnTo of ["https://evil.example/", "//evil.example", "/settings", "/tasks/../sign-out"]) {
         const res = await alice.post("/tasks", { intent: "create", title: "Safe", returnTo });
