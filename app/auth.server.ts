@@ -64,14 +64,21 @@ export const auth = betterAuth({
   // review). Only their HTTP routes close; /settings lists sessions with its own query.
   disabledPaths: ["/verify-password", "/list-sessions"],
   hooks: { before: createAuthMiddleware(async (ctx) => checkAccountRequest(ctx)) },
-  rateLimit: {
-    // On in every environment and kept in the database so instances share it. It is
-    // keyed by client IP, which exists only behind a proxy that sets CLIENT_IP_HEADER;
-    // the credential endpoints are also limited per account by rate-limit.server.ts.
-    enabled: true,
-    storage: "database",
-    modelName: "rateLimit",
+  // Better Auth logs every refused request (a wrong password, a weak one) as an ERROR line
+  // in coloured text on stderr, past the logger above. A refusal is the client's business
+  // and the access log has its status; only a failure of the server is logged, as JSON.
+  onAPIError: {
+    onError: (error) => {
+      if (error instanceof APIError && error.status !== "INTERNAL_SERVER_ERROR") return;
+      log.error("better_auth.failed", { message: error instanceof Error ? error.message : String(error) });
+    },
   },
+  // Better Auth's own limiter is off: rate-limit.server.ts limits the credential endpoints
+  // per account and per client IP, pages and /api/auth alike. Better Auth's, switched on by
+  // CLIENT_IP_HEADER, allowed 3 sign-ins per 10 s per IP, and put every request whose
+  // header was missing or held a proxy chain ("client, proxy") into one bucket shared by
+  // all clients, which one client could keep full (a docs review).
+  rateLimit: { enabled: false },
   advanced: {
     // Better Auth turns its origin check off by itself when NODE_ENV=test or TEST is set
     // (vitest sets TEST): never here, so tests see what production does, and a stray TEST

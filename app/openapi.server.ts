@@ -177,7 +177,8 @@ const parameters: Record<string, Json> = {
 };
 const p = (name: string) => ({ $ref: `#/components/parameters/${name}` });
 
-const authed = ["Unauthorized", "TooManyRequests", "ServiceUnavailable"];
+// With API_RATE_LIMIT=0 there is no per-user limit, and so no 429 to list.
+const authed = ["Unauthorized", ...(env.apiRateLimit > 0 ? ["TooManyRequests"] : []), "ServiceUnavailable"];
 const withBody = ["BadRequest", "ContentTooLarge", "UnsupportedMediaType", "ValidationFailed"];
 function errors(...names: string[]): Record<string, Json> {
   const codes: Record<string, string> = {
@@ -338,7 +339,8 @@ export function openApiDocument(): Json {
         "Your Tasklane tasks as JSON. Every endpoint except /api/openapi.json and /api/auth/* needs `Authorization: Bearer <JWT>`.",
         "Get the JWT by signing in (POST /api/auth/sign-in/email → `set-auth-token` header) and calling GET /api/auth/token with that session token as a bearer; it lasts until it expires or its session ends.",
         `Bodies are application/json, at most ${MAX_BODY_BYTES / 1024} KiB. Errors are RFC 9457 problem+json.`,
-        `Each user may make ${env.apiRateLimit > 0 ? `${env.apiRateLimit} requests a minute` : "unlimited requests"}; over that, 429 with Retry-After.`,
+        env.apiRateLimit > 0 ? `Each user may make ${env.apiRateLimit} requests a minute; over that, 429 with Retry-After.` : "There is no per-user request limit.",
+        "A method a path does not have is answered 405 with an Allow header (not listed per operation).",
       ].join("\n\n"),
     },
     servers: [{ url: env.baseURL }],

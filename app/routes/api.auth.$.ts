@@ -83,6 +83,12 @@ function withoutScriptFetchMetadata(request: Request): Request {
   return new Request(request, { headers: copy });
 }
 
+async function refusedAsCommon(response: Response): Promise<boolean> {
+  if (response.status !== 400) return false;
+  const body = (await response.clone().json().catch(() => null)) as { code?: unknown } | null;
+  return body?.code === "PASSWORD_COMPROMISED";
+}
+
 async function respond(request: Request, path: string): Promise<Response> {
   if (request.method === "OPTIONS") return preflight(request, ["GET", "POST", "OPTIONS"]);
   try {
@@ -93,8 +99,10 @@ async function respond(request: Request, path: string): Promise<Response> {
       if (!result.allowed) return tooMany(result.retryAfter);
     }
     const response = await auth.handler(withoutScriptFetchMetadata(request));
-    // Only failed sign-ins use up the limit (refundAuthAttempt says why).
-    if (rule?.action === "sign-in" && response.ok) await refundAuthAttempt("sign-in", { account, request });
+    // Only failed sign-ins use up the limit (refundAuthAttempt says why). A new password
+    // refused as too common tells nothing about the account, and trying a few must not use
+    // up an email's sign-ups: given back too, as the pages check it before counting.
+    if (rule && (rule.action === "sign-in" ? response.ok : await refusedAsCommon(response))) await refundAuthAttempt(rule.action, { account, request });
     return response;
   } catch (error) {
     if (isDbUnavailable(error) || isDbUnavailable((error as { cause?: unknown })?.cause)) {

@@ -134,3 +134,21 @@ describe.each(backends)("OpenAPI document (%s)", (backend) => {
     expect((await call(server, "POST", `/api/${user.id}/tasks`, { token: user.token, json: seedInput })).status).toBe(201);
   });
 });
+
+describe("the API document without a per-user limit (API_RATE_LIMIT=0)", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer("pglite", { env: { API_RATE_LIMIT: "0" } });
+  }, 120_000);
+  afterAll(async () => server?.stop());
+
+  it("promises no 429 and says there is no limit", async () => {
+    const doc = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as Doc & { info: { description: string } };
+    expect(doc.info.description).toContain("There is no per-user request limit.");
+    expect(doc.info.description).not.toContain("429");
+    const limited = Object.entries(doc.paths)
+      .filter(([p]) => !p.startsWith("/api/auth/"))
+      .flatMap(([p, item]) => Object.entries(item).filter(([, op]) => op?.responses?.["429"]).map(([method]) => `${method} ${p}`));
+    expect(limited).toEqual([]);
+  });
+});

@@ -625,6 +625,15 @@ describe.each(backends)("accounts over HTTP (%s)", (backend) => {
       expect((await new Client(server).post("/sign-in", { email, password: PASSWORD })).status).toBe(302);
     });
 
+    it("does not count a sign-up refused for a common password toward the email's hourly sign-ups", async () => {
+      const email = uniqueEmail("api-weak-tries");
+      for (let i = 0; i < 6; i++) {
+        const weak = await new Client(server).postJson("/api/auth/sign-up/email", { name: "Tries", email, password: `password${i + 1}` });
+        expect(weak.status, `try ${i + 1}`).toBe(400);
+      }
+      expect((await new Client(server).postJson("/api/auth/sign-up/email", { name: "Tries", email, password: PASSWORD })).status).toBe(200);
+    });
+
     it("holds names to the forms' 100 characters on sign-up and update-user, so sign-in keeps working", async () => {
       const email = uniqueEmail("long-name");
       const long = "N".repeat(101);
@@ -652,5 +661,9 @@ describe.each(backends)("accounts over HTTP (%s)", (backend) => {
     for (const secret of secrets) expect(logs).not.toContain(secret);
     // A stack trace or crash would show up here too.
     expect(logs).not.toMatch(/\n\s+at .+:\d+:\d+/);
+    // Every line is JSON: Better Auth's refusals (wrong and weak passwords above) are not
+    // logged as coloured text.
+    const lines = logs.split("\n").filter((line) => line.trim());
+    expect(lines.filter((line) => !line.startsWith("{"))).toEqual([]);
   });
 });

@@ -183,4 +183,15 @@ describe.each(backends)("rate limits behind a trusted proxy (%s)", (backend) => 
     const blocked = await new Client(server).post("/sign-in", { email, password: PASSWORD }, { headers: { "X-Forwarded-For": "10.9.9.9, 198.51.100.99" } });
     expect(blocked.status).toBe(429);
   });
+
+  it("holds /api/auth/* to the same limits: not Better Auth's 3 per 10 s, and no bucket shared by clients without the header", async () => {
+    const guess = (headers: Record<string, string>) =>
+      new Client(server).postJson("/api/auth/sign-in/email", { email: uniqueEmail("api-ip"), password: "guess guess" }, { headers });
+    const clients: Record<string, string>[] = [{ "X-Forwarded-For": "192.0.2.44" }, {}, { "X-Forwarded-For": "192.0.2.45, 198.51.100.45" }];
+    for (const headers of clients) {
+      const statuses = [];
+      for (let i = 0; i < 6; i++) statuses.push((await guess(headers)).status);
+      expect(statuses, JSON.stringify(headers)).toEqual([401, 401, 401, 401, 401, 401]);
+    }
+  });
 });
