@@ -13,7 +13,6 @@ import {
   type ViewFilter,
 } from "~/tasks.server";
 import { taskInputSchema, taskPatchSchema } from "~/tasks";
-import { once } from "~/submit-once.server";
 
 export const TASK_FIELDS = ["title", "description", "priority", "tags", "dueDate", "recurrence"] as const;
 
@@ -49,6 +48,12 @@ async function gone(formData: FormData) {
   return redirectWithError(TASK_PAGE.test(back) ? "/tasks" : back, message);
 }
 
+/** The create form's one-time key, when it is one the loader could have made (a UUID). */
+function submissionKey(formData: FormData): string | undefined {
+  const key = formData.get("submission");
+  return typeof key === "string" && /^[0-9a-f-]{36}$/.test(key) ? key : undefined;
+}
+
 function taskId(formData: FormData): string {
   const id = formData.get("id");
   if (typeof id !== "string" || id.length === 0 || id.length > 100) {
@@ -72,7 +77,7 @@ export async function handleTaskIntent(userId: string, formData: FormData, today
         return data({ ok: false as const, intent, fieldErrors: parsed.fieldErrors, values: keptValues(formData, ...TASK_FIELDS) }, { status: 400 });
       }
       // A plain form sends a one-time key: sent twice (a double-click), it adds one task.
-      const task = await once(userId, formData.get("submission"), () => createTask(userId, parsed.data, { today })).catch((error: unknown) => {
+      const task = await createTask(userId, parsed.data, { today, createKey: submissionKey(formData) }).catch((error: unknown) => {
         // The account was deleted (in another tab) while this form was on its way.
         if (error instanceof OwnerGoneError) throw redirect("/sign-in");
         throw error;

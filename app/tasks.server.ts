@@ -332,11 +332,26 @@ export async function getTask(userId: string, id: string): Promise<Task | null> 
   return row ? toTask(row) : null;
 }
 
-export async function createTask(userId: string, input: TaskInput, options: ChangeOptions = {}): Promise<Task> {
+/** A one-time key for a page's create form (see createTask). */
+export const newCreateKey = (): string => randomUUID();
+
+/**
+ * Adds a task. With a `createKey` (the page form's one-time key, without JavaScript), a
+ * second create with the same key, such as a double-click, returns the task the first one
+ * made instead of adding another: the unique index decides, so it holds across instances.
+ */
+export async function createTask(userId: string, input: TaskInput, options: ChangeOptions & { createKey?: string } = {}): Promise<Task> {
   const now = new Date();
+  const { createKey } = options;
+  const sameKey = and(eq(task.userId, userId), eq(task.createKey, createKey ?? ""));
+  const existing = async (query: Pick<typeof db, "select">) => {
+    const [row] = await query.select().from(task).where(sameKey).limit(1);
+    return toTask(row!);
+  };
   const row = (completed: boolean) => ({
     id: randomUUID(),
     userId,
+    createKey,
     title: input.title,
     description: input.description,
     priority: input.priority,
@@ -353,8 +368,8 @@ export async function createTask(userId: string, input: TaskInput, options: Chan
     // row (the triggers' first), and it holds nothing they could be waiting for meanwhile. An
     // account deletion makes it wait, then fail its foreign key.
     try {
-      const [created] = await db.insert(task).values(row(input.completed)).returning();
-      return toTask(created!);
+      const [created] = await db.insert(task).values(row(input.completed)).onConflictDoNothing(KEY_CONFLICT).returning();
+      return created ? toTask(created) : await existing(db);
     } catch (error) {
       if (sqlState(error) === FOREIGN_KEY_VIOLATION) throw new OwnerGoneError();
       throw error;
@@ -362,14 +377,18 @@ export async function createTask(userId: string, input: TaskInput, options: Chan
   }
   // A repeating task created already completed schedules its next one, as completing it would.
   const created = await ownerTransaction(userId, async (tx) => {
-    const [created] = await tx.insert(task).values(row(false)).returning({ id: task.id });
-    return (await applyChangeIn(tx, userId, created!.id, { completed: true }, options))!;
+    const [created] = await tx.insert(task).values(row(false)).onConflictDoNothing(KEY_CONFLICT).returning({ id: task.id });
+    if (!created) return existing(tx);
+    return (await applyChangeIn(tx, userId, created.id, { completed: true }, options))!;
   });
   if (!created) throw new OwnerGoneError();
   return created;
 }
 
 const FOREIGN_KEY_VIOLATION = "23503";
+
+/** A create whose key the user has used already (task_user_create_key_idx) adds nothing. */
+const KEY_CONFLICT = { target: [task.userId, task.createKey], where: sql`create_key is not null` };
 
 type Tx = Parameters<Parameters<typeof db.transaction>[0]>[0];
 

@@ -10,6 +10,7 @@ import {
   primaryKey,
   smallint,
   text,
+  uniqueIndex,
   timestamp,
 } from "drizzle-orm/pg-core";
 
@@ -133,8 +134,12 @@ export const task = pgTable(
     // a series on the 31st has Feb 28 as a due date and must go back to Mar 31. Null: the
     // due date's own day.
     monthDay: smallint("month_day"),
+    // The one-time key of the page form that created it (without JavaScript): the same form
+    // sent twice, a double-click, finds this task instead of adding another.
+    createKey: text("create_key"),
   },
   (t) => [
+    uniqueIndex("task_user_create_key_idx").on(t.userId, t.createKey).where(sql`create_key is not null`),
     // The list's default order (newest first) and its cursor walk on one index.
     index("task_user_created_idx").on(t.userId, t.createdAt, t.id),
     index("task_user_completed_idx").on(t.userId, t.completed),

@@ -9,12 +9,11 @@ import { TaskList } from "~/components/task-list";
 import { requireSameSite } from "~/security.server";
 import { requireUser, rethrowDbUnavailable } from "~/session.server";
 import { handleTaskIntent } from "~/task-actions.server";
-import { countTasks, countView, isFilteredView, listTags, listTasks, toListItem } from "~/tasks.server";
+import { countTasks, countView, isFilteredView, listTags, listTasks, newCreateKey, toListItem } from "~/tasks.server";
 import { pendingTasks } from "~/pending-tasks";
 import { parseListQuery, type ListQuery } from "~/tasks";
 import { knownToday, userToday } from "~/today.server";
 import { readFormData } from "~/form-data.server";
-import { newSubmissionKey } from "~/submit-once.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Tasks (${data.counts.active} left) · Tasklane` : "Tasks · Tasklane" },
@@ -33,7 +32,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     // The bulk actions of a filtered view cover the tasks it shows, so they count those.
     isFilteredView(query) ? countView(user.id, query, today) : null,
   ]).catch(rethrowDbUnavailable);
-  return { tasks: page.tasks.map(toListItem), nextCursor: page.nextCursor, counts, viewCounts, tags, query, today, submissionKey: newSubmissionKey() };
+  return { tasks: page.tasks.map(toListItem), nextCursor: page.nextCursor, counts, viewCounts, tags, query, today, submissionKey: newCreateKey() };
 }
 
 export async function action({ request }: ActionFunctionArgs) {

@@ -92,6 +92,27 @@ describe.each(backends)("task domain on %s", (backend) => {
     });
   });
 
+  describe("a create form's one-time key (a double-click without JavaScript)", () => {
+    it("a second create with the same key, even at the same moment, returns the first task and adds none", async () => {
+      const user = await d.addUser("Double clicker");
+      const key = d.newCreateKey();
+      const [a, b] = await Promise.all([0, 1].map(() => d.createTask(user, input({ title: "Once" }), { createKey: key })));
+      expect(b!.id).toBe(a!.id);
+      expect((await d.createTask(user, input({ title: "Once" }), { createKey: key })).id).toBe(a!.id);
+      // A repeating task created done (its next one is made in the same transaction) too.
+      const logged = d.newCreateKey();
+      const made = input({ title: "Logged", recurrence: "weekly", dueDate: "2099-01-01", completed: true });
+      const [r1, r2] = await Promise.all([0, 1].map(() => d.createTask(user, made, { createKey: logged, today: TODAY })));
+      expect(r2!.id).toBe(r1!.id);
+      expect(await d.countTasks(user)).toEqual({ total: 3, active: 2, completed: 1 }); // Once, Logged and its next one
+      // Keys are the user's own; no key never matches.
+      const other = await d.addUser("Same key elsewhere");
+      expect((await d.createTask(other, input({ title: "Once" }), { createKey: key })).id).not.toBe(a!.id);
+      const [n1, n2] = await Promise.all([0, 1].map(() => d.createTask(user, input({ title: "No key" }))));
+      expect(n1!.id).not.toBe(n2!.id);
+    });
+  });
+
   describe("filters and search", () => {
     let user: string;
     beforeAll(async () => {
