@@ -18,6 +18,8 @@ export type Domain = typeof import("~/tasks.server") & {
   countRows: (userId: string) => Promise<number>;
   /** Sets a due date straight in the table, past the app's checks (rows from older versions). */
   storeDueDate: (taskId: string, date: string) => Promise<void>;
+  /** Sets timestamps straight in the table, as Postgres literals (microseconds, any offset). */
+  storeTimestamps: (taskId: string, at: { createdAt: string; updatedAt: string; completedAt: string }) => Promise<void>;
   /** A server setting, as `show` prints it (`16MB`). */
   setting: (name: string) => Promise<string>;
   close: () => Promise<void>;
@@ -55,6 +57,11 @@ export async function loadDomain(backend: BackendName): Promise<Domain> {
     },
     storeDueDate: async (taskId, date) => {
       await dbModule.db.update(schema.task).set({ dueDate: date }).where(eq(schema.task.id, taskId));
+    },
+    storeTimestamps: async (taskId, at) => {
+      await dbModule.db.execute(
+        sql`update task set created_at = ${at.createdAt}::timestamptz, updated_at = ${at.updatedAt}::timestamptz, completed_at = ${at.completedAt}::timestamptz where id = ${taskId}`,
+      );
     },
     setting: async (name) => {
       const result = await dbModule.db.execute<{ value: string }>(sql`select current_setting(${name}) as value`);

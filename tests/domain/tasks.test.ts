@@ -27,6 +27,34 @@ describe.each(backends)("task domain on %s", (backend) => {
       expect(await d.getTask(owner, t.id)).toEqual(t);
     });
 
+    it("lists each task exactly as it reads alone, timestamps to the millisecond, in every sort", async () => {
+      const user = await d.addUser("Timestamps");
+      const plain = await d.createTask(user, input({ title: "b plain", dueDate: "2026-12-01" }));
+      const done = await d.createTask(user, input({ title: "a done", completed: true, priority: "high" }));
+      // Written with microseconds and other offsets (the columns keep milliseconds, rounded):
+      // both reads write UTC with three decimals.
+      const odd = await d.createTask(user, input({ title: "c odd", tags: ["x"] }));
+      await d.storeTimestamps(odd.id, { createdAt: "2026-11-24 23:59:59.999999+05:30", updatedAt: "2026-11-25 00:00:00.0005-08", completedAt: "2026-11-25 10:20:30+00" });
+      const alone = await Promise.all([plain, done, odd].map((t) => d.getTask(user, t.id)));
+      expect(alone[2]).toMatchObject({ createdAt: "2026-11-24T18:30:00.000Z", updatedAt: "2026-11-25T08:00:00.001Z", completedAt: "2026-11-25T10:20:30.000Z" });
+      expect(alone[0]!.completedAt).toBeNull();
+      const byId = new Map(alone.map((t) => [t!.id, t]));
+      for (const sort of ["created", "title", "due", "priority"]) {
+        const page = await d.listTasks(user, query({ sort }));
+        expect(page.tasks).toHaveLength(3);
+        for (const listed of page.tasks) expect(listed).toStrictEqual(byId.get(listed.id));
+        // Paging one at a time reaches the same three tasks through the cursors.
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const next = await d.listTasks(user, { ...query({ sort }), limit: 1, cursor });
+          seen.push(...next.tasks.map((t) => t.id));
+          cursor = next.nextCursor ?? undefined;
+        } while (cursor);
+        expect(seen.sort()).toEqual([...byId.keys()].sort());
+      }
+    });
+
     it("updates fields partially and keeps completedAt in step with completed", async () => {
       const t = await d.createTask(owner, input({ title: "Report", tags: ["Work", "work", " urgent "] }));
       expect(t.tags).toEqual(["work", "urgent"]);
