@@ -128,10 +128,9 @@ function sortKey(sort: Sort, order: "asc" | "desc"): SQL {
   }
 }
 
-/** A row as listed: with the title sort's key as Postgres computes it. */
 /**
- * An instant as `Date.toISOString()` writes it (UTC, milliseconds, both truncated alike),
- * written by Postgres: lists read 150 timestamps a page, and parsing each into a `Date` only
+ * An instant as `toTask`'s `Date.toISOString()` writes it (UTC, three decimals: the columns
+ * keep milliseconds), written by Postgres: lists read 150 timestamps a page, and parsing each into a `Date` only
  * to write it back as text was ~9% of `GET /api/tasks`'s CPU (bench profile).
  */
 const isoText = (column: AnyPgColumn) =>
@@ -152,6 +151,7 @@ const listedColumns = {
   completedAt: isoText(task.completedAt) as SQL<string | null>,
 };
 
+/** A row as listed: with the title sort's key as Postgres computes it. */
 type ListedRow = Task & { titleKey?: string };
 
 function cursorValue(row: ListedRow, sort: Sort, order: "asc" | "desc"): string | number {
@@ -367,9 +367,9 @@ export const newCreateKey = (): string => randomUUID();
 export async function createTask(userId: string, input: TaskInput, options: ChangeOptions & { createKey?: string } = {}): Promise<Task> {
   const now = new Date();
   const { createKey } = options;
-  const sameKey = and(eq(task.userId, userId), eq(task.createKey, createKey ?? ""));
+  // Only reached on a key conflict, so with a key.
   const existing = async (query: Pick<typeof db, "select">) => {
-    const [row] = await query.select().from(task).where(sameKey).limit(1);
+    const [row] = await query.select().from(task).where(and(eq(task.userId, userId), eq(task.createKey, createKey!))).limit(1);
     return toTask(row!);
   };
   const row = (completed: boolean) => ({
