@@ -311,6 +311,7 @@ async function serveApi(req, res) {
 }
 
 // ---- every request ----------------------------------------------------------------------------
+const RESET_LINK_TOKEN = /^(\/api\/auth\/reset-password\/)[^/]+/i;
 const server = http.createServer((req, res) => {
   const started = process.hrtime.bigint();
   // A request target in absolute form (GET http://host/path, as sent to proxies) must be
@@ -323,9 +324,10 @@ const server = http.createServer((req, res) => {
   res.setHeader("X-Request-Id", requestId);
   if (stopping) res.setHeader("Connection", "close");
   res.on("finish", () => {
-    // The path only: query strings can carry reset tokens and search text.
+    // The path only: query strings can carry reset tokens and search text. Better Auth's
+    // reset link (/api/auth/reset-password/<token>) carries one in the path itself.
     accessLog.info(
-      { requestId, method: req.method, path: pathname, status: res.statusCode, ms: Number((process.hrtime.bigint() - started) / 1000n) / 1000 },
+      { requestId, method: req.method, path: pathname.replace(RESET_LINK_TOKEN, "$1[redacted]"), status: res.statusCode, ms: Number((process.hrtime.bigint() - started) / 1000n) / 1000 },
       "http",
     );
   });

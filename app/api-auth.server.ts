@@ -14,7 +14,7 @@ import { auth } from "~/auth.server";
 import { db } from "~/db.server";
 import { session } from "~/db/schema";
 import { env } from "~/env.server";
-import { log } from "~/log.server";
+import { describeError, log } from "~/log.server";
 
 // Bearer tokens for the JSON API: JWTs minted by Better Auth's jwt() plugin, verified here
 // with jose against an in-memory copy of its key set, then tied to a live session.
@@ -76,7 +76,7 @@ async function currentKeys(): Promise<KeySet> {
   if (!keySet) return loadKeys();
   if (Date.now() - keySet.loadedAt > MAX_KEYSET_AGE_MS && !loading) {
     // Stale: keep answering from the old set while a fresh one loads.
-    loadKeys().catch((error: unknown) => log.warn("api.jwks_reload_failed", { message: (error as Error).message }));
+    loadKeys().catch((error: unknown) => log.warn("api.jwks_reload_failed", { message: describeError(error) }));
   }
   return keySet;
 }

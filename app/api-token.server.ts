@@ -3,7 +3,7 @@ import { decodeJwt } from "jose";
 import { auth } from "~/auth.server";
 import { isDbUnavailable } from "~/db.server";
 import { env } from "~/env.server";
-import { log } from "~/log.server";
+import { describeError, log } from "~/log.server";
 import { serviceUnavailable } from "~/session.server";
 
 export type ApiToken = { value: string; expiresAt: string; apiUrl: string };
@@ -30,7 +30,7 @@ export async function createApiToken(request: Request, userId: string) {
     );
   } catch (error) {
     if (isDbUnavailable(error) || isDbUnavailable((error as { cause?: unknown })?.cause)) serviceUnavailable();
-    log.error("api.token_failed", { userId, message: (error as Error).message });
+    log.error("api.token_failed", { userId, message: describeError(error) });
     return data(result(null, "The token could not be created. Please try again."), { status: 500 });
   }
 }

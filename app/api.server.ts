@@ -3,7 +3,7 @@ import { isApiPath, type ApiParams } from "~/api-paths";
 import { requireBearer, unauthorized, type ApiUser } from "~/api-auth.server";
 import { isDbUnavailable, sqlState } from "~/db.server";
 import { env } from "~/env.server";
-import { log } from "~/log.server";
+import { describeError, log } from "~/log.server";
 import { invalid, problem, type FieldError } from "~/api-problem.server";
 import { OwnerGoneError } from "~/tasks.server";
 
@@ -209,7 +209,7 @@ function failure(request: Request, error: unknown): Response {
     log.warn("api.bad_value", { method: request.method, path, sqlState: state });
     return problem(400, "A value in the request cannot be used.");
   }
-  log.error("api.failed", { method: request.method, path, message: (error as Error)?.message ?? String(error) });
+  log.error("api.failed", { method: request.method, path, message: describeError(error) });
   return problem(500, "Something went wrong on our side. Please try again.");
 }
 

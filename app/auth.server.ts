@@ -65,14 +65,12 @@ export const auth = betterAuth({
   disabledPaths: ["/verify-password", "/list-sessions"],
   hooks: { before: createAuthMiddleware(async (ctx) => checkAccountRequest(ctx)) },
   // Better Auth logs every refused request (a wrong password, a weak one) as an ERROR line
-  // in coloured text on stderr, past the logger above. A refusal is the client's business
-  // and the access log has its status; only a failure of the server is logged, as JSON.
-  onAPIError: {
-    onError: (error) => {
-      if (error instanceof APIError && error.status !== "INTERNAL_SERVER_ERROR") return;
-      log.error("better_auth.failed", { message: error instanceof Error ? error.message : String(error) });
-    },
-  },
+  // in coloured text on stderr, past the logger above, and a failure of the server as a
+  // multi-line stack trace with the failed query's parameters. Thrown instead: a refusal
+  // still becomes its 4xx answer (better-call turns an APIError into its response), and a
+  // failure reaches /api/auth's handler, which answers 503 or 500 and logs it as JSON
+  // without the parameters.
+  onAPIError: { throw: true },
   // Better Auth's own limiter is off: rate-limit.server.ts limits the credential endpoints
   // per account and per client IP, pages and /api/auth alike. Better Auth's, switched on by
   // CLIENT_IP_HEADER, allowed 3 sign-ins per 10 s per IP, and put every request whose

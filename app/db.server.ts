@@ -6,6 +6,9 @@ import type { PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import * as schema from "~/db/schema";
 import { env } from "~/env.server";
 
+// Kept apart so they can be tested without opening a database.
+export { isDbUnavailable, sqlState } from "~/db-errors";
+
 export type Db = PostgresJsDatabase<typeof schema>;
 
 type Connection = {
@@ -159,21 +162,4 @@ let closing: Promise<void> | undefined;
 export function closeDb(): Promise<void> {
   closing ??= connection.close();
   return closing;
-}
-
-/** Errors that mean "the database is not there", as opposed to a bad query. */
-export function isDbUnavailable(error: unknown): boolean {
-  const e = error as { code?: string; message?: string } | null;
-  if (!e) return false;
-  const codes = ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "CONNECT_TIMEOUT", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "57P01", "57P03", "08006", "08001", "08003"];
-  if (e.code && codes.includes(e.code)) return true;
-  return /PGlite is closed|connection (terminated|refused)|write CONNECTION_CLOSED/i.test(e.message ?? "");
-}
-
-/** Postgres SQLSTATE of an error or of its cause (drizzle wraps driver errors). */
-export function sqlState(error: unknown): string | undefined {
-  for (let e = error as { code?: unknown; cause?: unknown } | undefined, i = 0; e && i < 4; e = e.cause as typeof e, i++) {
-    if (typeof e.code === "string" && /^[0-9A-Z]{5}$/.test(e.code)) return e.code;
-  }
-  return undefined;
 }

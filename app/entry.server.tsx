@@ -16,7 +16,7 @@ export { encodeBody, negotiateEncoding } from "~/compression.server";
 // server.mjs listens where the parsed environment says (an empty PORT= means 3000 there too).
 export { env } from "~/env.server";
 import { concurrencyLimit } from "~/concurrency";
-import { log } from "~/log.server";
+import { describeError, log, whereThrown } from "~/log.server";
 import { NonceProvider } from "~/nonce";
 import { renderDocument } from "~/render.server";
 
@@ -48,7 +48,7 @@ export default function handleRequest(
         timeoutMs: ABORT_DELAY,
         onError(error) {
           responseStatusCode = 500;
-          log.error("render.failed", { message: (error as Error)?.message });
+          log.error("render.failed", { message: describeError(error) });
         },
       },
     );
@@ -78,7 +78,7 @@ export function handleError(error: unknown, { request }: { request: Request }) {
   log.error("request.failed", {
     method: request.method,
     path: new URL(request.url).pathname,
-    message: (error as Error)?.message ?? String(error),
-    stack: (error as Error)?.stack?.split("\n").slice(0, 6).join(" | "),
+    message: describeError(error),
+    stack: whereThrown(error),
   });
 }

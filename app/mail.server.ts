@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { env } from "~/env.server";
-import { log } from "~/log.server";
+import { describeError, log } from "~/log.server";
 
 export type Mail = { to: string; subject: string; text: string };
 
@@ -23,7 +23,7 @@ let transport: { sendMail: (m: object) => Promise<unknown> } | undefined;
 export async function sendMail(mail: Mail): Promise<void> {
   if (env.smtpUrl) {
     const sending = sendBySmtp(env.smtpUrl, mail)
-      .catch((error: unknown) => log.error("mail.failed", { subject: mail.subject, message: (error as Error)?.message ?? String(error) }))
+      .catch((error: unknown) => log.error("mail.failed", { subject: mail.subject, message: describeError(error) }))
       .finally(() => inFlight.delete(sending));
     inFlight.add(sending);
     return;

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { HeadersFunction } from "@remix-run/node";
 import { inArray, lt, sql } from "drizzle-orm";
 import { db } from "~/db.server";
@@ -31,13 +32,18 @@ export function clientIp(request: Request): string | null {
 
 type Subject = { account?: string | null; request: Request };
 
-/** The buckets an attempt counts in: its account's, and its client IP's when one is known. */
+/**
+ * The buckets an attempt counts in: its account's, and its client IP's when one is known.
+ * The account is stored as a hash: it is an email or a reset link's token, which the table
+ * (and the log line of a failed insert, which quotes its parameters) must not hold, and
+ * Postgres refuses text with a NUL character, which turned such input into a 500.
+ */
 function buckets(action: AuthAction, subject: Subject): { key: string; rule: Rule }[] {
   const rules = AUTH_LIMITS[action];
   const account = subject.account?.trim().toLowerCase();
   const ip = clientIp(subject.request);
   return [
-    ...(account ? [{ key: `${action}:account:${account}`, rule: rules.account }] : []),
+    ...(account ? [{ key: `${action}:account:${createHash("sha256").update(account).digest("base64url")}`, rule: rules.account }] : []),
     ...(ip ? [{ key: `${action}:ip:${ip}`, rule: rules.ip }] : []),
   ];
 }

@@ -5,7 +5,7 @@ import { eq, sql } from "drizzle-orm";
 import { auth, type AuthSession } from "~/auth.server";
 import { db, isDbUnavailable } from "~/db.server";
 import { session, user } from "~/db/schema";
-import { log } from "~/log.server";
+import { describeError, log } from "~/log.server";
 
 export type SignedIn = AuthSession;
 
@@ -33,7 +33,7 @@ export function getSession(request: Request): Promise<SignedIn | null> {
       if (isDbUnavailable(error) || isDbUnavailable((error as { cause?: unknown })?.cause)) {
         serviceUnavailable();
       }
-      log.error("session.lookup_failed", { message: (error as Error).message });
+      log.error("session.lookup_failed", { message: describeError(error) });
       serviceUnavailable();
     });
     perRequest.set(request, pending);

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { allowCorsOrigin, preflight } from "~/api.server";
 import { auth } from "~/auth.server";
 import { isDbUnavailable } from "~/db.server";
-import { log } from "~/log.server";
+import { describeError, log } from "~/log.server";
 import { limitAuthAttempt, refundAuthAttempt, type AuthAction } from "~/rate-limit.server";
 
 // Better Auth's endpoints, with the same per-account limits as the HTML forms in front of
@@ -89,9 +89,30 @@ async function refusedAsCommon(response: Response): Promise<boolean> {
   return body?.code === "PASSWORD_COMPROMISED";
 }
 
+/**
+ * Postgres cannot store text holding a NUL character, so Better Auth's queries with one (an
+ * email, a name, a reset token, in the body or the URL) failed with a 500 (an API review).
+ * Iterative: a JSON body may nest thousands of levels.
+ */
+async function holdsNulCharacter(request: Request, path: string): Promise<boolean> {
+  if (/%00/i.test(path)) return true;
+  const url = new URL(request.url);
+  const pending: unknown[] = [...url.searchParams.keys(), ...url.searchParams.values()];
+  if (request.method === "POST") pending.push(await bodyOf(request));
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (typeof value === "string" && value.includes("\0")) return true;
+    if (value && typeof value === "object") for (const [key, item] of Object.entries(value)) pending.push(key, item);
+  }
+  return false;
+}
+
 async function respond(request: Request, path: string): Promise<Response> {
   if (request.method === "OPTIONS") return preflight(request, ["GET", "POST", "OPTIONS"]);
   try {
+    if (await holdsNulCharacter(request, path)) {
+      return Response.json({ code: "INVALID_CHARACTER", message: "Text cannot contain a NUL character (\\u0000)." }, { status: 400 });
+    }
     const rule = request.method === "POST" ? limited[path] : undefined;
     const account = rule ? await accountOf(request, rule.account) : null;
     if (rule) {
@@ -103,12 +124,14 @@ async function respond(request: Request, path: string): Promise<Response> {
     // refused as too common tells nothing about the account, and trying a few must not use
     // up an email's sign-ups: given back too, as the pages check it before counting.
     if (rule && (rule.action === "sign-in" ? response.ok : await refusedAsCommon(response))) await refundAuthAttempt(rule.action, { account, request });
+    // Better Auth's own 500s (an APIError it threw, answered by better-call) are failures too.
+    if (response.status >= 500) log.error("auth.handler_failed", { path, status: response.status });
     return response;
   } catch (error) {
     if (isDbUnavailable(error) || isDbUnavailable((error as { cause?: unknown })?.cause)) {
       return Response.json({ code: "SERVICE_UNAVAILABLE", message: "The database is unavailable." }, { status: 503, headers: { "Retry-After": "5" } });
     }
-    log.error("auth.handler_failed", { message: (error as Error).message });
+    log.error("auth.handler_failed", { message: describeError(error) });
     return Response.json({ code: "INTERNAL_ERROR", message: "Something went wrong." }, { status: 500 });
   }
 }

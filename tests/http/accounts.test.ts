@@ -634,6 +634,31 @@ describe.each(backends)("accounts over HTTP (%s)", (backend) => {
       expect((await new Client(server).postJson("/api/auth/sign-up/email", { name: "Tries", email, password: PASSWORD })).status).toBe(200);
     });
 
+    it("answers text Postgres cannot store (a NUL character) with a 400, in a body or the URL, and logs none of it", async () => {
+      const { client, email } = await signUp(server);
+      remember(client);
+      const token = `nul-token-${Date.now()}`;
+      secrets.add(token);
+      const refusals: [string, Promise<Response>][] = [
+        ["sign-in", new Client(server).postJson("/api/auth/sign-in/email", { email: "\u0000@example.com", password: PASSWORD })],
+        ["sign-in, form-encoded", new Client(server).request("/api/auth/sign-in/email", { method: "POST", form: { email: `${email}\u0000`, password: PASSWORD } })],
+        ["sign-up", new Client(server).postJson("/api/auth/sign-up/email", { name: "Nul", email: "nul\u0000@example.com", password: PASSWORD })],
+        ["reset request", new Client(server).postJson("/api/auth/request-password-reset", { email: "\u0000@example.com", redirectTo: "/reset-password" })],
+        ["reset", new Client(server).postJson("/api/auth/reset-password", { token: `a\u0000${token}`, newPassword: PASSWORD })],
+        ["reset link", new Client(server).get(`/api/auth/reset-password/${token}%00?callbackURL=/reset-password`)],
+        ["update-user", client.postJson("/api/auth/update-user", { name: "Nul\u0000Name" })],
+        ["a key deep in the body", client.postJson("/api/auth/update-user", { name: "Fine", image: { nested: [{ "\u0000": 1 }] } })],
+      ];
+      for (const [what, sent] of refusals) {
+        const res = await sent;
+        expect(res.status, what).toBe(400);
+        expect(await res.json(), what).toMatchObject({ code: "INVALID_CHARACTER" });
+      }
+      // Nothing changed, and the refusals did not count against the account's sign-ins.
+      expect(await pageText(await client.get("/settings"))).not.toContain("Nul");
+      expect((await new Client(server).post("/sign-in", { email, password: PASSWORD })).status).toBe(302);
+    });
+
     it("holds names to the forms' 100 characters on sign-up and update-user, so sign-in keeps working", async () => {
       const email = uniqueEmail("long-name");
       const long = "N".repeat(101);

@@ -46,6 +46,21 @@ describe.each(backends)("rate limits (%s)", (backend) => {
     expect((await victim.client.get("/settings")).status).toBe(200);
   });
 
+  it("keeps no email and no reset link's token in its table, only hashes of them", async () => {
+    const { email } = await signUp(server);
+    const token = `reset-token-${Date.now()}`;
+    expect((await new Client(server).post("/sign-in", { email, password: "nope nope" })).status).toBe(401);
+    expect((await new Client(server).postJson("/api/auth/reset-password", { token, newPassword: PASSWORD })).status).toBe(400);
+    const keys = (await server.sql<{ key: string }>("select key from auth_limit")).map((row) => row.key);
+    expect(keys.filter((key) => key.startsWith("sign-in:account:")).length).toBeGreaterThan(0);
+    expect(keys.filter((key) => key.startsWith("reset-password:account:")).length).toBeGreaterThan(0);
+    for (const key of keys) {
+      expect(key).toMatch(/^[a-z-]+:account:[\w-]{43}$/);
+      expect(key.toLowerCase()).not.toContain(email.toLowerCase());
+      expect(key.toLowerCase()).not.toContain(token);
+    }
+  });
+
   it("counts the email case-insensitively", async () => {
     const { email } = await signUp(server);
     for (let i = 0; i < SIGN_IN_LIMIT; i++) {
