@@ -36,7 +36,7 @@ const dueDate = { type: ["string", "null"], format: "date", description: "A cale
 const recurrence = {
   type: ["string", "null"],
   enum: [...RECURRENCES, null],
-  description: "Completing a recurring task creates its next occurrence, due on the series' next date, or, when that has passed, on its first date on or after today (UTC).",
+  description: "Completing a recurring task creates its next occurrence, due on the series' next date, or, when that has passed, on its first date on or after today (UTC). Un-completing it removes that occurrence again, unless it has been changed or completed since.",
 };
 const timestamp = { type: "string", format: "date-time" };
 

@@ -502,6 +502,13 @@ async function applyChangeIn(
     values.completed = patch.completed;
     values.completedAt = patch.completed ? now : null;
   }
+  // Reopening undoes the completion: the next occurrence it created goes too, unless the
+  // user has since changed or completed it (otherwise an untick left two open copies).
+  if (patch.completed === false && current.completed && current.nextTaskId) {
+    const untouched = and(owned(userId, current.nextTaskId), eq(task.completed, false), eq(task.updatedAt, task.createdAt));
+    const removed = await tx.delete(task).where(untouched).returning({ id: task.id });
+    if (removed.length > 0) values.nextTaskId = null;
+  }
   const recurrence = patch.recurrence !== undefined ? patch.recurrence : current.recurrence;
   if (completing && recurrence && !current.nextTaskId) {
     const callersToday = today ?? todayUTC(now);

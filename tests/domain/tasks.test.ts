@@ -540,6 +540,37 @@ describe.each(backends)("task domain on %s", (backend) => {
       expect(list).toHaveLength(1);
     });
 
+    it("un-completing removes the next occurrence the completion created, unless it was changed or done since", async () => {
+      const user = await d.addUser("Untick");
+      const open = async () => (await d.listTasks(user, query({ status: "active" }))).tasks.map((x) => [x.title, x.dueDate]);
+      const t = await d.createTask(user, input({ title: "Stretch", recurrence: "daily", dueDate: TODAY }));
+      await d.setCompleted(user, t.id, true, { today: TODAY });
+      expect(await open()).toEqual([["Stretch", "2026-11-25"]]);
+      await d.setCompleted(user, t.id, false, { today: TODAY });
+      expect(await open()).toEqual([["Stretch", TODAY]]); // one open copy, as before the tick
+      expect((await d.countTasks(user)).total).toBe(1);
+
+      // Ticked again: a new next occurrence, which the user then edits; unticking keeps it.
+      await d.setCompleted(user, t.id, true, { today: TODAY });
+      const next = (await d.listTasks(user, query({ status: "active" }))).tasks[0]!;
+      await d.updateTask(user, next.id, { title: "Stretch longer" });
+      await d.setCompleted(user, t.id, false, { today: TODAY });
+      expect(await open()).toEqual(expect.arrayContaining([["Stretch", TODAY], ["Stretch longer", "2026-11-25"]]));
+      // It is still the series' next one: ticking again adds no third copy.
+      await d.setCompleted(user, t.id, true, { today: TODAY });
+      expect((await d.countTasks(user)).total).toBe(2);
+
+      // A next occurrence already done stays too.
+      const w = await d.createTask(user, input({ title: "Weekly review", recurrence: "weekly", dueDate: TODAY }));
+      await d.toggleTask(user, w.id, { today: TODAY });
+      const created = (await d.listTasks(user, query({ status: "active", q: "Weekly" }))).tasks[0]!;
+      await d.setCompleted(user, created.id, true, { today: TODAY });
+      await d.toggleTask(user, w.id, { today: TODAY });
+      const weekly = (await d.listTasks(user, query({ q: "Weekly" }))).tasks.map((x) => [x.dueDate, x.completed]);
+      expect(weekly).toEqual(expect.arrayContaining([[TODAY, false], ["2026-12-01", true], ["2026-12-08", false]]));
+      expect(weekly).toHaveLength(3);
+    });
+
     it("a repeating task created already completed schedules its next one", async () => {
       const user = await d.addUser("Created done");
       const t = await d.createTask(user, input({ title: "Logged run", recurrence: "weekly", dueDate: "2026-12-01", completed: true }), { today: TODAY });
