@@ -45,13 +45,17 @@ export function BulkActions({ query, returnTo, scoped, activeLeft, completedNow,
         </section>
       ) : null}
       <div className="bulk actions">
-        <Form method="post">
-          <input type="hidden" name="returnTo" value={returnTo} />
-          <SubmitButton intent="complete-all" pendingLabel="Completing…" className="button small" disabled={activeLeft === 0}>
-            {scoped ? "Complete all shown" : "Mark all complete"}
-          </SubmitButton>
-        </Form>
-        {hydrated || completedNow === 0 ? (
+        {/* Each tab offers only what acts on the tasks it can show: on Completed, "Mark all
+            complete" completed open tasks the user could not see (a UI review). */}
+        {query.status !== "completed" ? (
+          <Form method="post">
+            <input type="hidden" name="returnTo" value={returnTo} />
+            <SubmitButton intent="complete-all" pendingLabel="Completing…" className="button small" disabled={activeLeft === 0}>
+              {scoped ? "Complete all shown" : "Mark all complete"}
+            </SubmitButton>
+          </Form>
+        ) : null}
+        {query.status === "active" ? null : hydrated || completedNow === 0 ? (
           <Form method="post" onSubmit={(e) => !window.confirm(`Delete ${tasks(completedNow, scoped)}?`) && e.preventDefault()}>
             <input type="hidden" name="returnTo" value={returnTo} />
             <SubmitButton intent="clear-completed" pendingLabel="Clearing…" className="button small" disabled={completedNow === 0}>

@@ -233,6 +233,17 @@ describe.each(backends)("task pages over HTTP (%s)", (backend) => {
       expect(all).toContain("Mark all complete"); // the unfiltered view's words
     });
 
+    it("each status tab offers only the bulk action that acts on tasks it shows", async () => {
+      const dave = (await signUp(server, { name: "Dave" })).client;
+      expect((await dave.post("/tasks", { intent: "create", title: "Open one" })).status).toBe(302);
+      const page = async (url: string) => pageText(await dave.get(url));
+      expect(await page("/tasks")).toMatch(/Mark all complete[\s\S]*Clear completed/);
+      expect(await page("/tasks?status=active")).toContain("Mark all complete");
+      expect(await page("/tasks?status=active")).not.toContain("Clear completed");
+      expect(await page("/tasks?status=completed")).toContain("Clear completed");
+      expect(await page("/tasks?status=completed")).not.toContain("Mark all complete");
+    });
+
     it("the forms under the 'Clear completed?' panel come back to the view, not to the panel", async () => {
       const { id } = await createTask(alice, { title: "Under the panel", tags: "panel" });
       await alice.post("/tasks", { intent: "toggle", id });
