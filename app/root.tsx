@@ -11,6 +11,7 @@ import {
   ScrollRestoration,
   useLoaderData,
   useLocation,
+  useRevalidator,
   useRouteLoaderData,
 } from "@remix-run/react";
 import { useEffect, useRef, useState, type ReactNode } from "react";
@@ -199,10 +200,17 @@ function ToastRegion({ toast: serverToast }: { toast: Toast | null }) {
 
 export default function App() {
   useLoaderData<typeof loader>();
+  const revalidator = useRevalidator();
   useEffect(() => {
     // Lets the server work out "today" and "overdue" in the user's own time zone.
     const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    if (tz) document.cookie = `tz=${encodeURIComponent(tz)}; path=/; max-age=31536000; samesite=lax`;
+    if (!tz) return;
+    const cookie = `tz=${encodeURIComponent(tz)}`;
+    if (document.cookie.split("; ").includes(cookie)) return;
+    document.cookie = `${cookie}; path=/; max-age=31536000; samesite=lax`;
+    // This page was rendered with UTC's day (no cookie yet) or another zone's: its "Due
+    // today" and "Overdue" may be a day off, so its data is loaded again with the right day.
+    revalidator.revalidate();
   }, []);
   return <Outlet />;
 }

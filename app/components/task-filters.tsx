@@ -47,10 +47,12 @@ export function TaskFilters({ query, tags }: { query: ListQuery; tags: string[] 
   }, [formKey, query.q]);
   // With JavaScript the view is opened at its short URL; a plain GET form sends every
   // field, empty or not (`/tasks?q=&priority=&tag=…`).
-  const apply = (form: HTMLFormElement | null, delay = 0) => {
+  // Each change is a history entry, as without JavaScript, so Back undoes the last one; only
+  // a search being typed on replaces its own entry (one per pause in typing was noise).
+  const apply = (form: HTMLFormElement | null, { delay = 0, replace = false } = {}) => {
     if (!form) return;
     clearTimeout(timer.current);
-    timer.current = setTimeout(() => navigate(listUrl(new FormData(form)), { replace: true, preventScrollReset: true }), delay);
+    timer.current = setTimeout(() => navigate(listUrl(new FormData(form)), { replace, preventScrollReset: true }), delay);
   };
   const filtered = Boolean(query.q || query.priority || query.tag || query.due || query.status !== "all" || query.sort !== "created" || query.order);
   return (
@@ -72,7 +74,8 @@ export function TaskFilters({ query, tags }: { query: ListQuery; tags: string[] 
           if (!hydrated) return;
           const field = e.target as HTMLElement;
           changed.current = field.id;
-          apply(e.currentTarget, field.getAttribute("type") === "search" ? 300 : 0);
+          const typing = field.getAttribute("type") === "search";
+          apply(e.currentTarget, typing ? { delay: 300, replace: query.q !== "" } : {});
         }}
         onSubmit={(e) => {
           if (!hydrated) return;

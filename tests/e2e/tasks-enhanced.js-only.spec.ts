@@ -363,6 +363,60 @@ test.describe("filters", () => {
   });
 });
 
+test.describe("filters and Back", () => {
+  test("each filter change is a history entry, as without JavaScript, so Back undoes them one by one", async ({ page }) => {
+    await signUp(page);
+    await addTask(page, "Anything");
+    const filters = page.getByRole("search");
+    await filters.getByLabel("Priority").selectOption("high");
+    await expect(page).toHaveURL(/\/tasks\?priority=high$/);
+    await page.getByRole("link", { name: "Active" }).click();
+    await expect(page).toHaveURL(/\/tasks\?status=active&priority=high$/);
+    await filters.getByLabel("Sort by").selectOption("due");
+    await expect(page).toHaveURL(/\/tasks\?status=active&priority=high&sort=due$/);
+    // A search typed on is one entry, however many pauses it had.
+    await filters.getByLabel("Search").pressSequentially("an", { delay: 50 });
+    await expect(page).toHaveURL(/q=an/);
+    await page.waitForTimeout(400);
+    await filters.getByLabel("Search").pressSequentially("y", { delay: 50 });
+    await expect(page).toHaveURL(/q=any/);
+
+    await page.goBack();
+    await expect(page).toHaveURL(/\/tasks\?status=active&priority=high&sort=due$/);
+    await page.goBack();
+    await expect(page).toHaveURL(/\/tasks\?status=active&priority=high$/);
+    await page.goBack();
+    await expect(page).toHaveURL(/\/tasks\?priority=high$/);
+    await page.goBack();
+    await expect(page).toHaveURL(/\/tasks$/);
+  });
+});
+
+test.describe("the user's day", () => {
+  // A zone whose date differs from UTC's right now: 14 hours ahead, or 11 behind.
+  const timezoneId = new Date().getUTCHours() >= 10 ? "Pacific/Kiritimati" : "Pacific/Pago_Pago";
+  test.use({ timezoneId });
+
+  test("a first visit a day away from UTC shows the user's own 'Due today' once scripts have run", async ({ page, context }) => {
+    const localToday = new Intl.DateTimeFormat("en-CA", { timeZone: timezoneId, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
+    expect(localToday).not.toBe(new Date().toISOString().slice(0, 10));
+    await signUp(page);
+    await page.getByLabel("Title").fill("Call the plumber");
+    await page.getByText("More options").click();
+    await page.getByLabel("Due date").fill(localToday);
+    await page.getByRole("button", { name: "Add task" }).click();
+    const row = page.getByRole("listitem").filter({ hasText: "Call the plumber" });
+    await expect(row.getByText(/^Due today/)).toBeVisible();
+
+    // The browser has not told the server its zone yet: the page is rendered with UTC's day,
+    // then loaded again with the user's.
+    await context.clearCookies({ name: "tz" });
+    await page.goto("/tasks");
+    await expect(row.getByText(/^Due today/)).toBeVisible();
+    expect((await context.cookies()).find((c) => c.name === "tz")?.value).toBe(encodeURIComponent(timezoneId));
+  });
+});
+
 test.describe("filters, applied", () => {
   test("the page's forms come back to the view in browsers without URLSearchParams.size (Safari before 17)", async ({ page }) => {
     await page.addInitScript(() => {
