@@ -10,7 +10,7 @@ import {
   type Task,
   type TaskInput,
 } from "~/tasks";
-import { listTasks, type ListOptions } from "~/tasks.server";
+import { isUsableCursor, listTasks, type ListOptions } from "~/tasks.server";
 
 // What the task API routes share: list parameters, ids, and the seed-compatible shape.
 
@@ -28,9 +28,9 @@ function todayIn(timeZone: string): string | null {
 }
 
 /**
- * The list query of /tasks (status, q, priority, tag, due, sort, order, cursor — unknown
- * values fall back to the default view, as on the page), plus `limit` (1–100, default 50)
- * and `tz` (an IANA zone for the due filters; default UTC), which are checked strictly.
+ * The list query of /tasks (status, q, priority, tag, due, sort, order — unknown values
+ * fall back to the default view, as on the page), plus `cursor`, `limit` (1–100, default
+ * 50) and `tz` (an IANA zone for the due filters; default UTC), which are checked strictly.
  */
 export function listOptions(params: URLSearchParams): ListOptions {
   const errors: FieldError[] = [];
@@ -49,8 +49,13 @@ export function listOptions(params: URLSearchParams): ListOptions {
     today = (tz.length <= 64 && todayIn(tz)) || undefined;
     if (!today) errors.push({ field: "tz", message: "Must be an IANA time zone such as Europe/Berlin" });
   }
+  const query = parseListQuery(params);
+  // The page falls back to the first page; a client would silently read it again.
+  if (query.cursor && !isUsableCursor(query.cursor, query.sort, query.order)) {
+    errors.push({ field: "cursor", message: "Must be a nextCursor of this list, with the same sort and order" });
+  }
   if (errors.length) throw invalid(errors);
-  return { ...parseListQuery(params), limit, today };
+  return { ...query, limit, today };
 }
 
 /** A task id from the path; anything that cannot be one of ours is simply not found. */

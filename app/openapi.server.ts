@@ -169,7 +169,7 @@ const parameters: Record<string, Json> = {
   due: { name: "due", in: "query", schema: { type: "string", enum: [...DUE_FILTERS] } },
   sort: { name: "sort", in: "query", schema: { type: "string", enum: [...SORTS], default: "created" } },
   order: { name: "order", in: "query", schema: { type: "string", enum: ["asc", "desc"] }, description: "Default: newest, soonest, most important, A–Z." },
-  cursor: { name: "cursor", in: "query", schema: { type: "string" }, description: "`nextCursor` of the previous page." },
+  cursor: { name: "cursor", in: "query", schema: { type: "string" }, description: "`nextCursor` of the previous page, with the same sort and order; any other value is a 422." },
   limit: { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT } },
   tz: { name: "tz", in: "query", schema: { type: "string" }, description: 'IANA time zone that "today" means for `due` (default UTC).' },
   seedStatus: { name: "status", in: "query", schema: { type: "string", enum: ["all", "pending", "active", "completed"], default: "all" } },

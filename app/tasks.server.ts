@@ -214,9 +214,15 @@ function decodeCursor(raw: string | undefined, sort: Sort, order: "asc" | "desc"
   }
 }
 
+/** A cursor the list can continue from: one it wrote for this sort and order (the JSON API refuses others). */
+export function isUsableCursor(raw: string, sort: Sort, order: "asc" | "desc" | undefined): boolean {
+  return decodeCursor(raw, sort, order ?? DEFAULT_ORDER[sort]) !== null;
+}
+
+/** Exactly as toISOString writes it, with a four-digit year (JavaScript's +275760 is not Postgres's). */
 function isIsoTimestamp(value: string): boolean {
   const time = Date.parse(value);
-  return !Number.isNaN(time) && new Date(time).toISOString() === value;
+  return !Number.isNaN(time) && /^\d{4}-/.test(value) && new Date(time).toISOString() === value;
 }
 
 function escapeLike(text: string): string {
