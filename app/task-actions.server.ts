@@ -121,7 +121,9 @@ export async function handleTaskIntent(userId: string, formData: FormData, today
       const message = task.completed
         ? task.recurrence ? `Completed “${task.title}”. The next one is scheduled.` : `Completed “${task.title}”.`
         : `“${task.title}” is open again.`;
-      return done(formData, message, { task });
+      // Back at the row, not the top of a long list (without JavaScript the page reloads).
+      const back = returnPath(formData);
+      return done(formData, message, { task }, LIST_VIEW.test(back) ? `${back}#task-${task.id}` : back);
     }
     case "delete": {
       const id = taskId(formData);

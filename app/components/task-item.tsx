@@ -39,7 +39,7 @@ export function TaskItem({ task, today, returnTo, formAction, hydrated, pendingC
   const completed = pendingCompleted ?? task.completed;
   const due = dueState({ dueDate: task.dueDate, completed }, today);
   return (
-    <li className={`task${completed ? " done" : ""}${due ? ` due-${due}` : ""}`} data-task-id={task.id}>
+    <li className={`task${completed ? " done" : ""}${due ? ` due-${due}` : ""}`} id={`task-${task.id}`} data-task-id={task.id}>
       <form method="post" action={formAction} className="task-toggle">
         <input type="hidden" name="intent" value="toggle" />
         <input type="hidden" name="id" value={task.id} />

@@ -174,6 +174,21 @@ test.describe("completing, editing and deleting", () => {
     await expect(page.getByRole("status")).toContainText("Task deleted.");
   });
 
+  test("ticking a task far down a long list keeps that row in view", async ({ page }) => {
+    await signUp(page);
+    await addTasksQuickly(page, Array.from({ length: 30 }, (_, i) => `Long list task ${String(i + 1).padStart(2, "0")}`));
+    await page.setViewportSize({ width: 1000, height: 600 });
+    await page.goto("/tasks");
+    const check = page.getByRole("button", { name: "Mark as done: Long list task 05", exact: true });
+    await check.scrollIntoViewIfNeeded();
+    expect(await page.evaluate(() => window.scrollY)).toBeGreaterThan(300);
+    await check.click();
+    const done = page.getByRole("button", { name: "Mark as not done: Long list task 05", exact: true });
+    await expect(done).toBeVisible();
+    await expect(done).toBeInViewport();
+    expect(await page.evaluate(() => window.scrollY)).toBeGreaterThan(300);
+  });
+
   test("marks all complete and clears completed", async ({ page }) => {
     await signUp(page);
     await addTasksQuickly(page, ["One", "Two", "Three"]);

@@ -101,7 +101,16 @@ describe.each(backends)("task pages over HTTP (%s)", (backend) => {
       }
       const html = await (await alice.get(`/tasks?q=${encodeURIComponent(task.title)}`)).text();
       expect(html).toContain('aria-pressed="true"');
+      expect(html).toContain(`id="task-${task.id}"`);
       expect(html).toContain("Completed “" + task.title + "”.");
+    });
+
+    it("a plain toggle goes back to its row in the view (its id as the URL's fragment), or to the task's page", async () => {
+      const task = await createTask(alice, { title: "Row to return to" });
+      const fromList = await alice.post("/tasks?sort=title", { intent: "toggle", id: task.id, completed: "true", returnTo: "/tasks?sort=title" });
+      expect(fromList.headers.get("location")).toBe(`/tasks?sort=title#task-${task.id}`);
+      const fromPage = await alice.post("/tasks", { intent: "toggle", id: task.id, completed: "false", returnTo: `/tasks/${task.id}` });
+      expect(fromPage.headers.get("location")).toBe(`/tasks/${task.id}`);
     });
 
     it("updates on /tasks/:id and answers 400 with the input kept when invalid", async () => {
