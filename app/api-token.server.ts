@@ -29,7 +29,7 @@ export async function createApiToken(request: Request, userId: string) {
       { headers: { "Cache-Control": "no-store" } },
     );
   } catch (error) {
-    if (isDbUnavailable(error) || isDbUnavailable((error as { cause?: unknown })?.cause)) serviceUnavailable();
+    if (isDbUnavailable(error)) serviceUnavailable();
     log.error("api.token_failed", { userId, message: describeError(error) });
     return data(result(null, "The token could not be created. Please try again."), { status: 500 });
   }

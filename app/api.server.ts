@@ -192,7 +192,7 @@ export function preflight(request: Request, allow: string[]): Response {
 
 function failure(request: Request, error: unknown): Response {
   if (error instanceof Response) return error;
-  if (isDbUnavailable(error) || isDbUnavailable((error as { cause?: unknown })?.cause)) {
+  if (isDbUnavailable(error)) {
     return problem(503, "The database is unavailable. Try again shortly.", { headers: { "Retry-After": "5" } });
   }
   // The account was deleted while this request was on its way: its token is no longer good.

@@ -1,5 +1,12 @@
-/** Errors that mean "the database is not there", as opposed to a bad query. */
+/**
+ * Errors that mean "the database is not there", as opposed to a bad query: the error itself,
+ * or the driver error it wraps (drizzle's, Better Auth's).
+ */
 export function isDbUnavailable(error: unknown): boolean {
+  return isUnavailable(error) || isUnavailable((error as { cause?: unknown } | null)?.cause);
+}
+
+function isUnavailable(error: unknown): boolean {
   const e = error as { code?: string; message?: string } | null;
   if (!e) return false;
   // Socket and DNS failures (a database on another host: unreachable, its name not resolving),

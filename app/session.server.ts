@@ -21,7 +21,7 @@ export function serviceUnavailable(): never {
 
 /** For `.catch()` on database calls: an outage becomes the friendly 503 page, not a 500. */
 export function rethrowDbUnavailable(error: unknown): never {
-  if (isDbUnavailable(error) || isDbUnavailable((error as { cause?: unknown })?.cause)) serviceUnavailable();
+  if (isDbUnavailable(error)) serviceUnavailable();
   throw error;
 }
 
@@ -30,7 +30,7 @@ export function getSession(request: Request): Promise<SignedIn | null> {
   let pending = perRequest.get(request);
   if (!pending) {
     pending = lookUpSession(request).catch((error: unknown) => {
-      if (isDbUnavailable(error) || isDbUnavailable((error as { cause?: unknown })?.cause)) {
+      if (isDbUnavailable(error)) {
         serviceUnavailable();
       }
       log.error("session.lookup_failed", { message: describeError(error) });

@@ -42,13 +42,13 @@ async function bodyOf(request: Request): Promise<Record<string, unknown> | null>
   return null;
 }
 
-async function accountOf(request: Request, account: "email" | "token" | "session"): Promise<string | null> {
+async function accountOf(request: Request, body: Record<string, unknown> | null, account: "email" | "token" | "session"): Promise<string | null> {
   if (account === "session") {
     // Better Auth's own lookup, not getSession(): its errors reach respond() raw, so an
     // outage is this endpoint's JSON 503 rather than a page's.
     return (await auth.api.getSession({ headers: request.headers }))?.user.id ?? null;
   }
-  const value = (await bodyOf(request))?.[account];
+  const value = body?.[account];
   if (typeof value !== "string") return null;
   return account === "token" ? `token:${value}` : value.slice(0, 320);
 }
@@ -94,11 +94,9 @@ async function refusedAsCommon(response: Response): Promise<boolean> {
  * email, a name, a reset token, in the body or the URL) failed with a 500 (an API review).
  * Iterative: a JSON body may nest thousands of levels.
  */
-async function holdsNulCharacter(request: Request, path: string): Promise<boolean> {
-  if (/%00/i.test(path)) return true;
-  const url = new URL(request.url);
-  const pending: unknown[] = [...url.searchParams.keys(), ...url.searchParams.values()];
-  if (request.method === "POST") pending.push(await bodyOf(request));
+function holdsNulCharacter(url: URL, body: Record<string, unknown> | null): boolean {
+  if (/%00/i.test(url.pathname)) return true;
+  const pending: unknown[] = [...url.searchParams.keys(), ...url.searchParams.values(), body];
   while (pending.length > 0) {
     const value = pending.pop();
     if (typeof value === "string" && value.includes("\0")) return true;
@@ -110,11 +108,13 @@ async function holdsNulCharacter(request: Request, path: string): Promise<boolea
 async function respond(request: Request, path: string): Promise<Response> {
   if (request.method === "OPTIONS") return preflight(request, ["GET", "POST", "OPTIONS"]);
   try {
-    if (await holdsNulCharacter(request, path)) {
+    // Read once, for the NUL check and the limiter's account.
+    const body = request.method === "POST" ? await bodyOf(request) : null;
+    if (holdsNulCharacter(new URL(request.url), body)) {
       return Response.json({ code: "INVALID_CHARACTER", message: "Text cannot contain a NUL character (\\u0000)." }, { status: 400 });
     }
     const rule = request.method === "POST" ? limited[path] : undefined;
-    const account = rule ? await accountOf(request, rule.account) : null;
+    const account = rule ? await accountOf(request, body, rule.account) : null;
     if (rule) {
       const result = await limitAuthAttempt(rule.action, { account, request });
       if (!result.allowed) return tooMany(result.retryAfter);
@@ -128,7 +128,7 @@ async function respond(request: Request, path: string): Promise<Response> {
     if (response.status >= 500) log.error("auth.handler_failed", { path, status: response.status });
     return response;
   } catch (error) {
-    if (isDbUnavailable(error) || isDbUnavailable((error as { cause?: unknown })?.cause)) {
+    if (isDbUnavailable(error)) {
       return Response.json({ code: "SERVICE_UNAVAILABLE", message: "The database is unavailable." }, { status: 503, headers: { "Retry-After": "5" } });
     }
     log.error("auth.handler_failed", { message: describeError(error) });
