@@ -9,7 +9,7 @@ export type PendingFetcher = {
 };
 
 export type PendingTasks = {
-  /** New tasks on their way to the server, shown as "Saving…" rows. */
+  /** New tasks on their way to the server, newest first as the list shows them: "Saving…" rows. */
   creates: { key: string; title: string }[];
   /** How the "N left" counter moves once the requests in flight land. */
   activeDelta: number;
@@ -46,7 +46,9 @@ export function pendingTasks(fetchers: PendingFetcher[], tasks: ListedTask[]): P
       // not a task, and a task the new list already shows is not pending any more.
       const answer = fetcher.data as { ok?: boolean; task?: { id: string } } | undefined;
       const title = String(form.get("title") ?? "").trim();
-      if (title && answer?.ok !== false && !(answer?.task && byId.has(answer.task.id))) creates.push({ key: fetcher.key, title });
+      // Fetchers come oldest first; the list (by default) is newest first, and a row that
+      // moved below the next one as it landed would jump.
+      if (title && answer?.ok !== false && !(answer?.task && byId.has(answer.task.id))) creates.unshift({ key: fetcher.key, title });
       continue;
     }
     const id = String(form.get("id"));

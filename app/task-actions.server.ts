@@ -7,12 +7,14 @@ import {
   createTask,
   deleteTask,
   EditConflictError,
+  isInView,
   OwnerGoneError,
+  todayUTC,
   toggleTask,
   updateTask,
   type ViewFilter,
 } from "~/tasks.server";
-import { taskInputSchema, taskPatchSchema } from "~/tasks";
+import { taskInputSchema, taskPatchSchema, type ListQuery } from "~/tasks";
 
 export const TASK_FIELDS = ["title", "description", "priority", "tags", "dueDate", "recurrence"] as const;
 
@@ -35,7 +37,7 @@ export function listViewPath(value: string | null): string | null {
  * Ends a task mutation. A fetcher (JavaScript on, marked by the "via" field) gets JSON
  * and stays on the page; a plain form gets a redirect back to its view. Both carry a toast.
  */
-async function done(formData: FormData, message: string, extra: Record<string, unknown> = {}, to?: string) {
+async function done(formData: FormData, message: string | { message: string; description: string }, extra: Record<string, unknown> = {}, to?: string) {
   if (formData.get("via") === "fetcher") return jsonWithSuccess({ ok: true as const, ...extra }, message);
   return redirectWithSuccess(to ?? returnPath(formData), message);
 }
@@ -66,9 +68,9 @@ function taskId(formData: FormData): string {
  * The task intents shared by /tasks and /tasks/:id. Unknown intents are a 400. `today` is
  * the user's calendar day when it is known (knownToday), from which a repeating task without
  * a due date repeats. `view` is the list view the form was posted from: its bulk actions
- * cover only the tasks it shows.
+ * cover only the tasks it shows, and a task added where it would not show is said to be hidden.
  */
-export async function handleTaskIntent(userId: string, formData: FormData, today: string | undefined, view: ViewFilter = {}) {
+export async function handleTaskIntent(userId: string, formData: FormData, today: string | undefined, view: ViewFilter & Partial<Pick<ListQuery, "status">> = {}) {
   const intent = formData.get("intent");
   switch (intent) {
     case "create": {
@@ -82,7 +84,11 @@ export async function handleTaskIntent(userId: string, formData: FormData, today
         if (error instanceof OwnerGoneError) throw redirect("/sign-in");
         throw error;
       });
-      return done(formData, `Added “${task.title}”.`, { task });
+      const message = `Added “${task.title}”.`;
+      // Added from a view that hides it (the Completed tab, a filter), it would seem to vanish.
+      if (await isInView(userId, task.id, view, today ?? todayUTC())) return done(formData, message, { task });
+      const why = view.status === "completed" ? "New tasks are open, so Completed does not list it." : "It does not match this view's filters, so it is not listed here.";
+      return done(formData, { message, description: why }, { task });
     }
     case "update": {
       const id = taskId(formData);

@@ -267,6 +267,23 @@ export async function countView(userId: string, view: ViewFilter, today = todayU
   return { active: row?.active ?? 0, completed: row?.completed ?? 0 };
 }
 
+/**
+ * Whether a view (its status tab included) lists this task: a task just added from a view
+ * that hides it is named as such, or it would seem to vanish. Asks the database, so the
+ * answer is the list's own, filters and all.
+ */
+export async function isInView(userId: string, taskId: string, view: ViewFilter & Pick<Partial<ListQuery>, "status">, today = todayUTC()): Promise<boolean> {
+  const filters = viewConditions(userId, view, today);
+  if (view.status === "active") filters.push(eq(task.completed, false));
+  if (view.status === "completed") filters.push(eq(task.completed, true));
+  if (filters.length === 1) return true; // the owner's whole list
+  const rows = await db
+    .select({ id: task.id })
+    .from(task)
+    .where(and(eq(task.id, taskId), ...filters));
+  return rows.length > 0;
+}
+
 export async function listTasks(userId: string, query: ListOptions): Promise<TaskPage> {
   const limit = Math.min(Math.max(query.limit ?? 50, 1), 100);
   const today = query.today ?? todayUTC();

@@ -44,6 +44,28 @@ describe.each(backends)("task pages over HTTP (%s)", (backend) => {
       expect(text).toContain("Added “From a form”.");
     });
 
+    it("a task added from a view that hides it is said to be hidden there, rather than seeming to vanish", async () => {
+      // Without JavaScript, from the Completed tab: new tasks are open.
+      const title = `Hidden by the tab ${++uid}`;
+      const res = await alice.post("/tasks?status=completed", { intent: "create", title, returnTo: "/tasks?status=completed" });
+      expect(res.headers.get("location")).toBe("/tasks?status=completed");
+      const html = await (await alice.get("/tasks?status=completed")).text();
+      expect(html).not.toMatch(new RegExp(`class="task-title"[^>]*>${title}<`)); // not a row: only the toast names it
+      const text = await pageText(new Response(html));
+      expect(text).toContain(`Added “${title}”.`);
+      expect(text).toContain("New tasks are open, so Completed does not list it.");
+
+      // With it, from a tag filter the new task does not carry; then from one it does.
+      const other = `Untagged ${++uid}`;
+      expect((await alice.post("/tasks?tag=work", viaFetcher({ intent: "create", title: other, returnTo: "/tasks?tag=work" }))).status).toBe(200);
+      expect(await pageText(await alice.get("/tasks"))).toContain("It does not match this view's filters, so it is not listed here.");
+      const tagged = `Tagged ${++uid}`;
+      expect((await alice.post("/tasks?tag=work", viaFetcher({ intent: "create", title: tagged, tags: "work", returnTo: "/tasks?tag=work" }))).status).toBe(200);
+      const shown = await pageText(await alice.get("/tasks?tag=work"));
+      expect(shown).toContain(`Added “${tagged}”.`);
+      expect(shown).not.toContain("not listed here");
+    });
+
     it("the same plain form sent twice (a double-click without JavaScript) adds one task", async () => {
       const keyOf = async () => (await (await alice.get("/tasks")).text()).match(/name="submission" value="([^"]+)"/)?.[1];
       const submission = await keyOf();

@@ -52,6 +52,12 @@ describe("the optimistic counters and rows on /tasks", () => {
     expect(pendingTasks([revalidating], [...list, { id: "new", completed: false, recurrence: null }])).toEqual({ creates: [], activeDelta: 0, completedDelta: 0, toggling: new Map(), deleting: new Set() });
   });
 
+  it("two creates in flight show newest first, the order the list puts them in once saved", () => {
+    const first = fetcher({ intent: "create", title: "First" });
+    const second = fetcher({ intent: "create", title: "Second" });
+    expect(pendingTasks([first, second], list).creates.map((c) => c.title)).toEqual(["Second", "First"]);
+  });
+
   it("a refused or empty create is not a task", () => {
     expect(pendingTasks([fetcher({ intent: "create", title: "x" }, "loading", { ok: false })], list)).toEqual({ creates: [], activeDelta: 0, completedDelta: 0, toggling: new Map(), deleting: new Set() });
     expect(pendingTasks([fetcher({ intent: "create", title: "   " })], list)).toEqual({ creates: [], activeDelta: 0, completedDelta: 0, toggling: new Map(), deleting: new Set() });
