@@ -1,7 +1,35 @@
-import { useNavigation } from "@remix-run/react";
-import { createContext, useContext, useEffect, useId, useRef, type InputHTMLAttributes, type ReactNode } from "react";
+import { Link, useLocation, useNavigate, useNavigation } from "@remix-run/react";
+import { createContext, useContext, useEffect, useId, useRef, type InputHTMLAttributes, type MouseEvent, type ReactNode, type RefObject } from "react";
 import type { z } from "zod";
+import { EMAIL_MAX } from "~/account-limits";
 import { parseForm, type FieldErrors } from "~/forms";
+
+/** An email another page passed along in history state (never the URL: no emails in logs). */
+export function useCarriedEmail(): string | undefined {
+  const state: unknown = useLocation().state;
+  const email = state && typeof state === "object" && "email" in state ? state.email : undefined;
+  return typeof email === "string" && email.length <= EMAIL_MAX ? email : undefined;
+}
+
+/**
+ * A link between the sign-in and forgot-password pages that takes the email typed so far
+ * along, in history state, so it is not typed twice. (Without JavaScript, a plain link.)
+ */
+export function EmailCarryingLink({ to, form, children }: { to: string; form: RefObject<HTMLFormElement | null>; children: ReactNode }) {
+  const navigate = useNavigate();
+  function onClick(event: MouseEvent<HTMLAnchorElement>) {
+    const email = form.current?.elements.namedItem("email");
+    if (!(email instanceof HTMLInputElement) || !email.value.trim()) return; // Link's own click
+    if (event.button !== 0 || event.metaKey || event.altKey || event.ctrlKey || event.shiftKey) return; // a new tab
+    event.preventDefault();
+    navigate(to, { state: { email: email.value.trim() } });
+  }
+  return (
+    <Link to={to} onClick={onClick}>
+      {children}
+    </Link>
+  );
+}
 
 type FieldProps = InputHTMLAttributes<HTMLInputElement> & {
   label: string;

@@ -7,7 +7,7 @@ import { EMAIL_MAX } from "~/account-limits";
 import { authErrorCode } from "~/auth-errors.server";
 import { auth } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { ErrorAutoFocus, Field, FormError, SubmitButton, lazySchema, useFocusFirstError, validateBeforeSubmit } from "~/components/forms";
+import { EmailCarryingLink, ErrorAutoFocus, Field, FormError, SubmitButton, lazySchema, useCarriedEmail, useFocusFirstError, validateBeforeSubmit } from "~/components/forms";
 import { keptValues, parseForm, type FieldErrors } from "~/forms";
 import { log } from "~/log.server";
 import { limitAuthAttempt, retryAfterHeaders, retryMessage } from "~/rate-limit.server";
@@ -61,6 +61,7 @@ export default function ForgotPassword() {
   const [clientErrors, setClientErrors] = useState<FieldErrors | null>(null);
   const errors: FieldErrors = clientErrors ?? actionData?.fieldErrors ?? {};
   const formRef = useFocusFirstError(actionData);
+  const carriedEmail = useCarriedEmail();
   return (
     <ErrorAutoFocus fieldErrors={actionData?.fieldErrors} formError={actionData?.formError}>
     <div className="narrow">
@@ -69,14 +70,14 @@ export default function ForgotPassword() {
         <p className="muted">Enter the email you signed up with and we will send you a link to choose a new password.</p>
         <FormError message={actionData?.formError} />
         <Form method="post" noValidate ref={formRef} {...validateBeforeSubmit(forgotPasswordForm, setClientErrors)}>
-          <Field label="Email" name="email" type="email" autoComplete="email" required maxLength={EMAIL_MAX} defaultValue={actionData?.values.email} error={errors.email} />
+          <Field label="Email" name="email" type="email" autoComplete="email" required maxLength={EMAIL_MAX} defaultValue={actionData?.values.email ?? carriedEmail} error={errors.email} />
           <SubmitButton pendingLabel="Sending…" className="button primary full">
             Send reset link
           </SubmitButton>
         </Form>
       </div>
       <p className="muted">
-        Remembered it? <Link to="/sign-in">Sign in</Link>
+        Remembered it? <EmailCarryingLink to="/sign-in" form={formRef}>Sign in</EmailCarryingLink>
       </p>
     </div>
     </ErrorAutoFocus>

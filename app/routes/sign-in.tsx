@@ -7,7 +7,7 @@ import { EMAIL_MAX, NAME_MAX, PASSWORD_MAX } from "~/account-limits";
 import { authErrorCode } from "~/auth-errors.server";
 import { auth } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { ErrorAutoFocus, Field, FormError, SubmitButton, lazySchema, useFocusFirstError, validateBeforeSubmit } from "~/components/forms";
+import { EmailCarryingLink, ErrorAutoFocus, Field, FormError, SubmitButton, lazySchema, useCarriedEmail, useFocusFirstError, validateBeforeSubmit } from "~/components/forms";
 import { keptValues, parseForm, type FieldErrors } from "~/forms";
 import { log } from "~/log.server";
 import { limitAuthAttempt, refundAuthAttempt, retryAfterHeaders, retryMessage } from "~/rate-limit.server";
@@ -74,6 +74,7 @@ export default function SignIn() {
   const [clientErrors, setClientErrors] = useState<FieldErrors | null>(null);
   const errors: FieldErrors = clientErrors ?? actionData?.fieldErrors ?? {};
   const formRef = useFocusFirstError(actionData);
+  const carriedEmail = useCarriedEmail();
   return (
     <ErrorAutoFocus fieldErrors={actionData?.fieldErrors} formError={actionData?.formError}>
     <div className="narrow">
@@ -82,14 +83,14 @@ export default function SignIn() {
         <FormError message={actionData?.formError} />
         <Form method="post" noValidate ref={formRef} {...validateBeforeSubmit(signInForm, setClientErrors)}>
           <input type="hidden" name="redirectTo" value={redirectTo} />
-          <Field label="Email" name="email" type="email" autoComplete="email" required maxLength={EMAIL_MAX} defaultValue={actionData?.values.email} error={errors.email} />
+          <Field label="Email" name="email" type="email" autoComplete="email" required maxLength={EMAIL_MAX} defaultValue={actionData?.values.email ?? carriedEmail} error={errors.email} />
           <Field label="Password" name="password" type="password" autoComplete="current-password" required maxLength={PASSWORD_MAX} error={errors.password} />
           <SubmitButton pendingLabel="Signing in…" className="button primary full">
             Sign in
           </SubmitButton>
         </Form>
         <p className="small after-form">
-          <Link to="/forgot-password">Forgot your password?</Link>
+          <EmailCarryingLink to="/forgot-password" form={formRef}>Forgot your password?</EmailCarryingLink>
         </p>
       </div>
       <p className="muted">
