@@ -103,33 +103,28 @@ export function TaskCreateForm({ returnTo, serverResult, submissionKey }: { retu
       <input type="hidden" name="returnTo" value={returnTo} />
       {/* Without JavaScript, a one-time key: the same form sent twice adds one task. */}
       {hydrated ? <input type="hidden" name="via" value="fetcher" /> : <input type="hidden" name="submission" value={submissionKey} />}
-      <div className="create-row">
-        <div className="field grow">
-          <label htmlFor="new-title">Title</label>
-          <input
-            ref={titleRef}
-            id="new-title"
-            name="title"
-            type="text"
-            required
-            maxLength={TITLE_MAX}
-            placeholder="What needs doing?"
-            autoComplete="off"
-            defaultValue={values.title}
-            key={fieldsKey}
-            aria-invalid={errors.title ? true : undefined}
-            aria-describedby={errors.title ? "new-title-error" : undefined}
-            autoFocus={firstServerError === "title" || undefined}
-          />
-          {errors.title ? (
-            <p className="field-error" id="new-title-error">
-              {errors.title}
-            </p>
-          ) : null}
-        </div>
-        <button type="submit" className="button primary add-button" data-pending={inFlight.length > 0 || undefined} onClick={ignoreSecondClickOfEmpty}>
-          {inFlight.length > 0 ? "Adding…" : "Add task"}
-        </button>
+      <div className="field create-title">
+        <label htmlFor="new-title">Title</label>
+        <input
+          ref={titleRef}
+          id="new-title"
+          name="title"
+          type="text"
+          required
+          maxLength={TITLE_MAX}
+          placeholder="What needs doing?"
+          autoComplete="off"
+          defaultValue={values.title}
+          key={fieldsKey}
+          aria-invalid={errors.title ? true : undefined}
+          aria-describedby={errors.title ? "new-title-error" : undefined}
+          autoFocus={firstServerError === "title" || undefined}
+        />
+        {errors.title ? (
+          <p className="field-error" id="new-title-error">
+            {errors.title}
+          </p>
+        ) : null}
       </div>
       <details
         className="more-options"
@@ -139,6 +134,11 @@ export function TaskCreateForm({ returnTo, serverResult, submissionKey }: { retu
         <summary>More options</summary>
         <TaskDetailFields key={fieldsKey} idPrefix="new" values={values} errors={errors} />
       </details>
+      {/* Add comes after the options in the page's order (beside Title on wide screens): on a
+          phone it is below the options just filled in, and Tab from the last option reaches it. */}
+      <button type="submit" className="button primary add-button" data-pending={inFlight.length > 0 || undefined} onClick={ignoreSecondClickOfEmpty}>
+        {inFlight.length > 0 ? "Adding…" : "Add task"}
+      </button>
       {inFlight.map((add) => (
         <AddWatcher key={add.key} add={add} onSettled={settled} />
       ))}

@@ -99,6 +99,28 @@ test.describe("creating tasks", () => {
     await expect(form.getByLabel("Title")).toHaveValue("Tagged too much");
     await expect(page.getByText("No tasks yet")).toBeVisible();
   });
+
+  test("Add comes after the options: beside Title on a wide screen, below the options on a phone, next from the last one by Tab", async ({ page }) => {
+    await signUp(page);
+    const form = createForm(page);
+    const add = form.getByRole("button", { name: "Add task" });
+    const box = async (name: string) => (await form.getByLabel(name).boundingBox())!;
+    await form.getByText("More options").click();
+    const wide = (await add.boundingBox())!;
+    expect(Math.abs(wide.y + wide.height / 2 - ((await box("Title")).y + (await box("Title")).height / 2))).toBeLessThan(8);
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    const narrow = (await add.boundingBox())!;
+    const tags = await box("Tags");
+    expect(narrow.y).toBeGreaterThan(tags.y + tags.height);
+
+    await form.getByLabel("Title").fill("Tabbed to Add");
+    await form.getByLabel("Tags").fill("home");
+    await form.getByLabel("Tags").press("Tab");
+    await expect(add).toBeFocused();
+    await page.keyboard.press("Enter");
+    await expect(list(page).getByRole("link", { name: "Tabbed to Add", exact: true })).toBeVisible();
+  });
 });
 
 test.describe("completing, editing and deleting", () => {
