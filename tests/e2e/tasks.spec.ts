@@ -366,6 +366,17 @@ test.describe("accessibility and looks", () => {
     expect(titleWidth).toBeGreaterThan(150);
   });
 
+  test("the filter bar's controls are one height, and a long tag does not widen its column", async ({ page }) => {
+    await signUp(page);
+    await addTask(page, "Tagged at length", { tags: "groceries-and-household-stuff,home" });
+    const filters = page.getByRole("search");
+    const controls = filters.locator("input[type=search], select, button");
+    const heights = await controls.evaluateAll((els) => els.map((el) => Math.round(el.getBoundingClientRect().height)));
+    expect(new Set(heights).size, `heights ${heights.join(", ")}`).toBe(1);
+    const width = async (label: string) => (await filters.getByLabel(label).boundingBox())!.width;
+    expect(Math.abs((await width("Tag")) - (await width("Priority")))).toBeLessThan(2);
+  });
+
   for (const scheme of ["light", "dark"] as const) {
     test(`task pages pass axe and are captured in ${scheme} mode`, async ({ browser }) => {
       // axe runs as a script in the page, which a JavaScript-off page cannot do. For the
