@@ -79,10 +79,38 @@ export function ChangePasswordForm({ result }: { result: Result }) {
 
 const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 
+/**
+ * A revoked session's row goes, and the Revoke button that had focus with it, which left
+ * focus on <body>: it moves to the Revoke button of the row that took its place (or the one
+ * above), or to the heading once no other session is left.
+ */
+function useFocusAfterRevoke(sectionRef: RefObject<HTMLElement | null>, sessions: ActiveSession[]) {
+  const navigation = useNavigation();
+  const revokingId = navigation.state !== "idle" && navigation.formData?.get("intent") === "revoke-session" ? navigation.formData.get("sessionId") : null;
+  const revokedIndex = useRef<number | null>(null);
+  useEffect(() => {
+    if (revokingId !== null) {
+      revokedIndex.current = sessions.filter((s) => !s.current).findIndex((s) => s.id === revokingId);
+      return;
+    }
+    if (navigation.state !== "idle" || revokedIndex.current === null) return;
+    const index = revokedIndex.current;
+    revokedIndex.current = null;
+    const section = sectionRef.current;
+    if (!section || (document.activeElement && document.activeElement !== document.body)) return; // focus is somewhere still
+    const buttons = section.querySelectorAll<HTMLElement>("li button");
+    (buttons[Math.min(index, buttons.length - 1)] ?? section.querySelector<HTMLElement>("h2"))?.focus();
+  }, [revokingId, navigation.state, sessions, sectionRef]);
+}
+
 export function SessionList({ sessions }: { sessions: ActiveSession[] }) {
+  const sectionRef = useRef<HTMLElement>(null);
+  useFocusAfterRevoke(sectionRef, sessions);
   return (
-    <section className="card" aria-labelledby="sessions-heading">
-      <h2 id="sessions-heading">Active sessions</h2>
+    <section className="card" id="sessions" aria-labelledby="sessions-heading" ref={sectionRef}>
+      <h2 id="sessions-heading" tabIndex={-1}>
+        Active sessions
+      </h2>
       <p className="muted small">Every browser or app signed in to your account. Revoke any you do not recognise.</p>
       <ul className="sessions">
         {sessions.map((s) => (

@@ -88,9 +88,10 @@ async function settingsAction({ request }: ActionFunctionArgs) {
       }
       const revoked = await revokeSession(user.id, parsed.data.sessionId);
       if (revoked) log.info("auth.session_revoked", { userId: user.id });
+      // Back at the list (without JavaScript the page reloads at its top otherwise).
       return revoked
-        ? redirectWithSuccess("/settings", "Session revoked. That device is signed out.")
-        : redirectWithError("/settings", "That session had already ended.");
+        ? redirectWithSuccess("/settings#sessions", "Session revoked. That device is signed out.")
+        : redirectWithError("/settings#sessions", "That session had already ended.");
     }
     case "delete-account": {
       const parsed = parseForm(deleteAccountSchema, formData);

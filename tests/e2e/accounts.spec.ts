@@ -151,32 +151,50 @@ test.describe("accounts", () => {
     await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
   });
 
-  test("revoking a session signs that browser out", async ({ page, browser }) => {
-    const { email } = await signUp(page, "Two Browsers");
-    const other = await browser.newContext({ baseURL: BASE_URL, javaScriptEnabled: test.info().project.use.javaScriptEnabled });
+  test("revoking a session signs that browser out, and keeps your place in the list", async ({ page, browser }) => {
+    const { email } = await signUp(page, "Three Browsers");
+    const javaScriptEnabled = test.info().project.use.javaScriptEnabled;
+    const others = [await browser.newContext({ baseURL: BASE_URL, javaScriptEnabled }), await browser.newContext({ baseURL: BASE_URL, javaScriptEnabled })];
     try {
-      const second = await other.newPage();
-      await second.goto("/sign-in");
-      await signIn(second, email, PASSWORD);
-      await expect(second).toHaveURL(/\/tasks$/);
+      const [second, third] = [await others[0]!.newPage(), await others[1]!.newPage()];
+      for (const other of [second, third]) {
+        await other.goto("/sign-in");
+        await signIn(other, email, PASSWORD);
+        await expect(other).toHaveURL(/\/tasks$/);
+      }
 
       await page.goto("/settings");
       const sessions = page.getByRole("region", { name: "Active sessions" });
-      await expect(sessions.getByRole("listitem")).toHaveCount(2);
+      await expect(sessions.getByRole("listitem")).toHaveCount(3);
       await expect(sessions.getByText("This device")).toHaveCount(1);
-      await sessions.getByRole("button", { name: /^Revoke/ }).click();
+      await sessions.getByRole("button", { name: /^Revoke/ }).first().click();
       await expect(toast(page)).toContainText("Session revoked. That device is signed out.");
-      await expect(sessions.getByRole("listitem")).toHaveCount(1);
+      await expect(sessions.getByRole("listitem")).toHaveCount(2);
+      // Back at the list: without JavaScript the page comes back scrolled to it; with it,
+      // focus moves to the next Revoke button (its own button is gone), then to the heading.
+      await expect(page).toHaveURL(/\/settings#sessions$/);
+      if (jsOn()) {
+        await expect(sessions.getByRole("button", { name: /^Revoke/ })).toBeFocused();
+        await page.keyboard.press("Enter");
+        await expect(sessions.getByRole("listitem")).toHaveCount(1);
+        await expect(sessions.getByRole("heading", { name: "Active sessions" })).toBeFocused();
+      } else {
+        await expect(sessions.getByRole("heading", { name: "Active sessions" })).toBeInViewport();
+        await sessions.getByRole("button", { name: /^Revoke/ }).click();
+        await expect(sessions.getByRole("listitem")).toHaveCount(1);
+      }
 
-      // The revoked browser finds itself signed out on its next page.
-      await second.goto("/settings");
-      await expect(second).toHaveURL(/\/sign-in\?redirectTo=%2Fsettings$/);
-      await expect(second.getByRole("button", { name: "Sign out" })).toHaveCount(0);
+      // The revoked browsers find themselves signed out on their next page.
+      for (const other of [second, third]) {
+        await other.goto("/settings");
+        await expect(other).toHaveURL(/\/sign-in\?redirectTo=%2Fsettings$/);
+        await expect(other.getByRole("button", { name: "Sign out" })).toHaveCount(0);
+      }
       // The first one is still in.
       await page.reload();
       await expect(page.getByRole("heading", { name: "Settings" })).toBeVisible();
     } finally {
-      await other.close();
+      for (const other of others) await other.close();
     }
   });
 

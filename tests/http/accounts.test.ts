@@ -523,7 +523,7 @@ describe.each(backends)("accounts over HTTP (%s)", (backend) => {
 
       const res = await a.post("/settings", { intent: "revoke-session", sessionId: ids[0]! });
       expect(res.status).toBe(302);
-      expect(res.headers.get("location")).toBe("/settings");
+      expect(res.headers.get("location")).toBe("/settings#sessions");
       const after = await a.get("/settings");
       expect(after.status).toBe(200);
       const afterHtml = await after.text();
