@@ -44,16 +44,11 @@ export const signInSchema = z.object({
 
 export const forgotPasswordSchema = z.object({ email });
 
-export const resetPasswordSchema = z
-  .object({
-    token: z.string({ error: "This reset link is incomplete" }).min(1, "This reset link is incomplete").max(512),
-    password: newPassword,
-    confirmPassword: z.string({ error: "Repeat the new password" }),
-  })
-  .refine((v) => v.password === v.confirmPassword, {
-    path: ["confirmPassword"],
-    message: "The two passwords do not match",
-  });
+// Asked once, as on sign-up and in Settings: every password field has a Show button.
+export const resetPasswordSchema = z.object({
+  token: z.string({ error: "This reset link is incomplete" }).min(1, "This reset link is incomplete").max(512),
+  password: newPassword,
+});
 
 export const updateNameSchema = z.object({ intent: z.literal("update-name"), name });
 

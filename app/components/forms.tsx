@@ -1,5 +1,19 @@
 import { Link, useLocation, useNavigate, useNavigation } from "@remix-run/react";
-import { createContext, useContext, useEffect, useId, useRef, type InputHTMLAttributes, type MouseEvent, type ReactNode, type RefObject } from "react";
+import {
+  cloneElement,
+  createContext,
+  useContext,
+  useEffect,
+  useId,
+  useRef,
+  useState,
+  type InputHTMLAttributes,
+  type MouseEvent,
+  type ReactElement,
+  type ReactNode,
+  type RefObject,
+} from "react";
+import { useHydrated } from "~/components/hydrated";
 import type { z } from "zod";
 import { EMAIL_MAX } from "~/account-limits";
 import { parseForm, type FieldErrors } from "~/forms";
@@ -61,7 +75,10 @@ export function useAutoFocus(name: string): true | undefined {
   return useContext(AutoFocusContext) === name || undefined;
 }
 
-/** A labelled input whose error is announced and linked for screen readers. */
+/**
+ * A labelled input whose error is announced and linked for screen readers. A password gets
+ * a Show/Hide button once JavaScript runs, so it can be checked rather than typed twice.
+ */
 export function Field({ label, name, error, hint, id, ...input }: FieldProps) {
   const autoFocus = useAutoFocus(name);
   const fallbackId = useId();
@@ -69,17 +86,20 @@ export function Field({ label, name, error, hint, id, ...input }: FieldProps) {
   const errorId = `${inputId}-error`;
   const hintId = `${inputId}-hint`;
   const describedBy = [hint ? hintId : null, error ? errorId : null].filter(Boolean).join(" ");
+  const field = (
+    <input
+      id={inputId}
+      name={name}
+      aria-invalid={error ? true : undefined}
+      aria-describedby={describedBy || undefined}
+      autoFocus={autoFocus}
+      {...input}
+    />
+  );
   return (
     <div className="field">
       <label htmlFor={inputId}>{label}</label>
-      <input
-        id={inputId}
-        name={name}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy || undefined}
-        autoFocus={autoFocus}
-        {...input}
-      />
+      {input.type === "password" ? <PasswordInput>{field}</PasswordInput> : field}
       {hint ? (
         <p className="hint" id={hintId}>
           {hint}
@@ -89,6 +109,35 @@ export function Field({ label, name, error, hint, id, ...input }: FieldProps) {
         <p className="field-error" id={errorId}>
           {error}
         </p>
+      ) : null}
+    </div>
+  );
+}
+
+/**
+ * A password input with a Show/Hide button. The wrapper is in the server's HTML too, so the
+ * button arrives as a new sibling and the input (and what was typed before JavaScript ran)
+ * stays. Sending the form hides the password again, so the browser does not keep it as text.
+ */
+function PasswordInput({ children }: { children: ReactElement<InputHTMLAttributes<HTMLInputElement>> }) {
+  const hydrated = useHydrated();
+  const [shown, setShown] = useState(false);
+  const wrapper = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const form = wrapper.current?.closest("form");
+    if (!shown || !form) return;
+    const hide = () => setShown(false);
+    form.addEventListener("submit", hide);
+    return () => form.removeEventListener("submit", hide);
+  }, [shown]);
+  return (
+    <div className="password-input" ref={wrapper}>
+      {shown ? cloneElement(children, { type: "text", autoCapitalize: "off", spellCheck: false }) : children}
+      {hydrated ? (
+        <button type="button" className="button small" aria-controls={children.props.id} onClick={() => setShown((s) => !s)}>
+          {shown ? "Hide" : "Show"}
+          <span className="visually-hidden"> password</span>
+        </button>
       ) : null}
     </div>
   );

@@ -108,7 +108,6 @@ export default function ResetPassword() {
         <Form method="post" noValidate ref={formRef} {...validateBeforeSubmit(resetPasswordForm, setClientErrors)}>
           <input type="hidden" name="token" value={token} />
           <Field label="New password" name="password" type="password" autoComplete="new-password" required minLength={PASSWORD_MIN} maxLength={PASSWORD_MAX} hint={PASSWORD_HINT} error={errors.password} />
-          <Field label="Repeat new password" name="confirmPassword" type="password" autoComplete="new-password" required maxLength={PASSWORD_MAX} error={errors.confirmPassword} />
           <SubmitButton pendingLabel="Saving…" className="button primary full">
             Set new password
           </SubmitButton>

@@ -20,4 +20,22 @@ test.describe("account pages with JavaScript", () => {
     await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
     await expect(page.getByLabel("Email")).toHaveValue(changed);
   });
+
+  test("a password can be shown to check it, and is hidden again when the form is sent", async ({ page }) => {
+    await page.goto("/sign-up");
+    const password = page.getByLabel("Password");
+    await password.fill("typed before showing");
+    const show = page.getByRole("button", { name: "Show password" });
+    await show.click();
+    await expect(password).toHaveAttribute("type", "text");
+    await expect(password).toHaveValue("typed before showing");
+    await expect(page.getByRole("button", { name: "Hide password" })).toBeVisible();
+    await page.getByRole("button", { name: "Hide password" }).click();
+    await expect(password).toHaveAttribute("type", "password");
+
+    await show.click();
+    await page.getByRole("button", { name: "Create account" }).click(); // refused: no name
+    await expect(page.getByText("Enter your name")).toBeVisible();
+    await expect(password).toHaveAttribute("type", "password");
+  });
 });
