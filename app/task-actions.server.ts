@@ -14,6 +14,7 @@ import {
   updateTask,
   type ViewFilter,
 } from "~/tasks.server";
+import { addedMessage } from "~/task-constants";
 import { taskInputSchema, taskPatchSchema, type ListQuery } from "~/tasks";
 
 export const TASK_FIELDS = ["title", "description", "priority", "tags", "dueDate", "recurrence"] as const;
@@ -84,7 +85,7 @@ export async function handleTaskIntent(userId: string, formData: FormData, today
         if (error instanceof OwnerGoneError) throw redirect("/sign-in");
         throw error;
       });
-      const message = `Added “${task.title}”.`;
+      const message = addedMessage(task.title);
       // Added from a view that hides it (the Completed tab, a filter), it would seem to vanish.
       if (await isInView(userId, task.id, view, today ?? todayUTC())) return done(formData, message, { task });
       const why = view.status === "completed" ? "New tasks are open, so Completed does not list it." : "It does not match this view's filters, so it is not listed here.";

@@ -6,6 +6,10 @@ export const TAGS_MAX = 10;
 export const TAG_MAX = 30;
 export const PRIORITIES = ["low", "medium", "high"] as const;
 export const RECURRENCES = ["daily", "weekly", "monthly"] as const;
+/** The toast an add ends with; seen after a reload, it says the page follows an add. */
+export const addedMessage = (title: string) => `Added “${title}”.`;
+export const isAddedMessage = (message: string | undefined) => Boolean(message?.startsWith("Added “") && message.endsWith("”."));
+
 export type Priority = (typeof PRIORITIES)[number];
 export type Recurrence = (typeof RECURRENCES)[number];
 

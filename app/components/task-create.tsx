@@ -1,11 +1,12 @@
-import { Form, useFetcher, useSubmit } from "@remix-run/react";
+import { Form, useFetcher, useRouteLoaderData, useSubmit } from "@remix-run/react";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { showClientToast } from "~/client-toast";
 import { ErrorAutoFocus, validateBeforeSubmit } from "~/components/forms";
 import { useHydrated } from "~/components/hydrated";
 import { TaskDetailFields, taskInputForm } from "~/components/task-fields";
 import type { FieldErrors } from "~/forms";
-import { TITLE_MAX, type Task } from "~/task-constants";
+import type { loader as rootLoader } from "~/root";
+import { isAddedMessage, TITLE_MAX, type Task } from "~/task-constants";
 
 type CreateResult = { ok: true; task: Task } | { ok: false; fieldErrors?: FieldErrors; values?: Record<string, string>; error?: string };
 
@@ -96,6 +97,9 @@ export function TaskCreateForm({ returnTo, serverResult, submissionKey }: { retu
   // Without JavaScript the server re-rendered this page: autofocus its first error.
   const serverErrors = serverResult && !serverResult.ok ? serverResult.fieldErrors : undefined;
   const firstServerError = Object.keys(serverErrors ?? {})[0];
+  // A page loaded after an add without JavaScript (its toast says so) puts focus back in
+  // Title for the next task, as the enhanced form keeps it there.
+  const afterAdd = isAddedMessage(useRouteLoaderData<typeof rootLoader>("root")?.toast?.message);
   return (
     <ErrorAutoFocus fieldErrors={serverErrors}>
     <Form method="post" ref={formRef} noValidate className="card create-form" aria-label="Add a task" onFocus={validate.onFocus} onSubmit={onSubmit}>
@@ -118,7 +122,7 @@ export function TaskCreateForm({ returnTo, serverResult, submissionKey }: { retu
           key={fieldsKey}
           aria-invalid={errors.title ? true : undefined}
           aria-describedby={errors.title ? "new-title-error" : undefined}
-          autoFocus={firstServerError === "title" || undefined}
+          autoFocus={firstServerError === "title" || (afterAdd && !firstServerError) || undefined}
         />
         {errors.title ? (
           <p className="field-error" id="new-title-error">

@@ -413,6 +413,8 @@ test.describe("accessibility and looks", () => {
     await page.keyboard.type("Typed task");
     await page.keyboard.press("Enter");
     await expect(list(page).getByRole("link", { name: "Typed task", exact: true })).toBeVisible();
+    // Ready for the next one: without JavaScript the page that follows the add focuses Title.
+    await expect(title).toBeFocused();
     const toggle = page.getByRole("button", { name: "Mark as done: Typed task" });
     await toggle.focus();
     await page.keyboard.press("Enter");
