@@ -510,6 +510,9 @@ async function applyChangeIn(
   // Checked under the row lock, so two saves of the same version cannot both pass.
   if (ifUnchangedSince !== undefined && current.updatedAt.toISOString() !== ifUnchangedSince) throw new EditConflictError(toTask(current));
   const patch = typeof change === "function" ? change(current) : change;
+  // A save that changes nothing (the edit form sent as it was, a PUT repeated) writes
+  // nothing: updatedAt stays, so another tab's open form is not made stale by it.
+  if (!changesAnything(current, patch)) return toTask(current);
   const now = new Date();
   const completing = patch.completed === true && !current.completed;
   const values: Partial<typeof task.$inferInsert> = { updatedAt: now };
@@ -561,6 +564,12 @@ async function applyChangeIn(
   }
   const [row] = await tx.update(task).set(values).where(owned(userId, id)).returning();
   return row ? toTask(row) : null;
+}
+
+function changesAnything(current: TaskRow, patch: TaskPatch): boolean {
+  return (["title", "description", "priority", "tags", "dueDate", "recurrence", "completed"] as const).some(
+    (field) => patch[field] !== undefined && JSON.stringify(patch[field]) !== JSON.stringify(current[field]),
+  );
 }
 
 export function updateTask(userId: string, id: string, patch: TaskPatch, options: ChangeOptions = {}): Promise<Task | null> {

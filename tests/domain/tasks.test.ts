@@ -85,6 +85,18 @@ describe.each(backends)("task domain on %s", (backend) => {
       expect(await d.updateTask(owner, t.id, { priority: "high" }, { ifUnchangedSince: a!.updatedAt })).toMatchObject({ title: "From tab A", priority: "high" });
     });
 
+    it("a save that changes nothing writes nothing: updatedAt stays, and an open form stays current", async () => {
+      const t = await d.createTask(owner, input({ title: "Same", description: "d", tags: ["a", "b"], dueDate: "2026-12-01", recurrence: "weekly" }));
+      const same = input({ title: "Same", description: "d", tags: ["a", "b"], dueDate: "2026-12-01", recurrence: "weekly" });
+      expect((await d.replaceTask(owner, t.id, same))!.updatedAt).toBe(t.updatedAt);
+      expect((await d.updateTask(owner, t.id, { title: "Same", completed: false }, { ifUnchangedSince: t.updatedAt }))!.updatedAt).toBe(t.updatedAt);
+      expect((await d.getTask(owner, t.id))!.updatedAt).toBe(t.updatedAt);
+      // Any real change still counts, tags in another order included.
+      const reordered = await d.updateTask(owner, t.id, { tags: ["b", "a"] });
+      expect(reordered!.updatedAt).not.toBe(t.updatedAt);
+      expect(reordered!.tags).toEqual(["b", "a"]);
+    });
+
     it("deletes a task once", async () => {
       const t = await d.createTask(owner, input({ title: "Temp" }));
       expect(await d.deleteTask(owner, t.id)).toBe(true);
