@@ -5,7 +5,8 @@ import { isDbUnavailable, sqlState } from "~/db.server";
 import { env } from "~/env.server";
 import { describeError, log } from "~/log.server";
 import { invalid, problem, type FieldError } from "~/api-problem.server";
-import { OwnerGoneError } from "~/tasks.server";
+import { TASK_LIMIT_MESSAGE } from "~/task-constants";
+import { OwnerGoneError, TaskLimitError } from "~/tasks.server";
 
 export { invalid, json, noContent, notFound, problem, type FieldError } from "~/api-problem.server";
 export { isApiPath };
@@ -197,6 +198,7 @@ function failure(request: Request, error: unknown): Response {
   }
   // The account was deleted while this request was on its way: its token is no longer good.
   if (error instanceof OwnerGoneError) return unauthorized("The account this token was for no longer exists.", true);
+  if (error instanceof TaskLimitError) return problem(409, TASK_LIMIT_MESSAGE);
   const path = new URL(request.url).pathname;
   const state = sqlState(error);
   // Deadlock or serialization failure: the change did not happen and may simply be retried.

@@ -10,6 +10,7 @@ import {
   STATUSES,
   TAG_MAX,
   TAGS_MAX,
+  TASKS_PER_USER_MAX,
   TITLE_MAX,
 } from "~/tasks";
 
@@ -148,6 +149,7 @@ const responses: Record<string, Json> = {
   }),
   Forbidden: problemResponse("The user id in the path is not the token's user."),
   NotFound: problemResponse("No such task — or another user's task."),
+  TaskLimit: problemResponse(`The account holds ${TASKS_PER_USER_MAX.toLocaleString("en")} tasks, the most it can: delete some to add more.`),
   ContentTooLarge: problemResponse(`The body is larger than ${MAX_BODY_BYTES / 1024} KiB.`),
   UnsupportedMediaType: problemResponse("The body is not application/json."),
   ValidationFailed: problemResponse("Invalid values; `errors` lists each field."),
@@ -186,6 +188,7 @@ function errors(...names: string[]): Record<string, Json> {
     Unauthorized: "401",
     Forbidden: "403",
     NotFound: "404",
+    TaskLimit: "409",
     ContentTooLarge: "413",
     UnsupportedMediaType: "415",
     ValidationFailed: "422",
@@ -215,7 +218,7 @@ const paths: Record<string, Json> = {
     }),
     post: op("createTask", "tasks", "Create a task", {
       requestBody: { required: true, content: jsonBody(ref("TaskInput")) },
-      responses: { "201": { ...one("Task", "Created."), headers: location }, ...errors(...withBody, ...authed) },
+      responses: { "201": { ...one("Task", "Created."), headers: location }, ...errors("TaskLimit", ...withBody, ...authed) },
     }),
   },
   "/api/tasks/{id}": {
@@ -246,7 +249,7 @@ const paths: Record<string, Json> = {
     }),
     post: op("seedCreateTask", "seed-compatible", "Create a task", {
       requestBody: { required: true, content: jsonBody(ref("SeedTaskCreate")) },
-      responses: { "201": { ...one("SeedTask", "Created."), headers: location }, ...errors("Forbidden", ...withBody, ...authed) },
+      responses: { "201": { ...one("SeedTask", "Created."), headers: location }, ...errors("Forbidden", "TaskLimit", ...withBody, ...authed) },
     }),
   },
   "/api/{userId}/tasks/{id}": {

@@ -9,12 +9,13 @@ import {
   EditConflictError,
   isInView,
   OwnerGoneError,
+  TaskLimitError,
   todayUTC,
   toggleTask,
   updateTask,
   type ViewFilter,
 } from "~/tasks.server";
-import { addedMessage } from "~/task-constants";
+import { addedMessage, TASK_LIMIT_MESSAGE } from "~/task-constants";
 import { taskInputSchema, taskPatchSchema, type ListQuery } from "~/tasks";
 
 export const TASK_FIELDS = ["title", "description", "priority", "tags", "dueDate", "recurrence"] as const;
@@ -83,8 +84,12 @@ export async function handleTaskIntent(userId: string, formData: FormData, today
       const task = await createTask(userId, parsed.data, { today, createKey: submissionKey(formData) }).catch((error: unknown) => {
         // The account was deleted (in another tab) while this form was on its way.
         if (error instanceof OwnerGoneError) throw redirect("/sign-in");
+        if (error instanceof TaskLimitError) return null;
         throw error;
       });
+      if (!task) {
+        return data({ ok: false as const, intent, fieldErrors: { title: TASK_LIMIT_MESSAGE }, values: keptValues(formData, ...TASK_FIELDS) }, { status: 409 });
+      }
       const message = addedMessage(task.title);
       // Added from a view that hides it (the Completed tab, a filter), it would seem to vanish.
       if (await isInView(userId, task.id, view, today ?? todayUTC())) return done(formData, message, { task });

@@ -4,6 +4,9 @@ export const TITLE_MAX = 200;
 export const DESCRIPTION_MAX = 1000;
 export const TAGS_MAX = 10;
 export const TAG_MAX = 30;
+/** The most tasks one account holds: a bound on what a script with a session can store. */
+export const TASKS_PER_USER_MAX = 100_000;
+export const TASK_LIMIT_MESSAGE = `You have ${TASKS_PER_USER_MAX.toLocaleString("en")} tasks, the most an account can hold. Delete some to add more.`;
 export const PRIORITIES = ["low", "medium", "high"] as const;
 export const RECURRENCES = ["daily", "weekly", "monthly"] as const;
 /** The toast an add ends with; seen after a reload, it says the page follows an add. */

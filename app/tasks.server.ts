@@ -14,6 +14,7 @@ import {
   type TaskListItem,
   type TaskInput,
   type TaskPatch,
+  TASKS_PER_USER_MAX,
   TITLE_MAX,
 } from "~/tasks";
 
@@ -388,6 +389,10 @@ export const newCreateKey = (): string => randomUUID();
  * made instead of adding another: the unique index decides, so it holds across instances.
  */
 export async function createTask(userId: string, input: TaskInput, options: ChangeOptions & { createKey?: string } = {}): Promise<Task> {
+  // Read before the insert, not in it (which keeps creates lock-free): two creates at the
+  // limit at once can both pass, so an account may end a few over. A bound, not a quota.
+  const [counted] = await countsOf.execute({ userId });
+  if ((counted?.total ?? 0) >= TASKS_PER_USER_MAX) throw new TaskLimitError();
   const now = new Date();
   const { createKey } = options;
   // Only reached on a key conflict, so with a key.
@@ -438,6 +443,13 @@ const FOREIGN_KEY_VIOLATION = "23503";
 const KEY_CONFLICT = { target: [task.userId, task.createKey], where: sql`create_key is not null` };
 
 type Tx = Parameters<Parameters<typeof db.transaction>[0]>[0];
+
+/** The account holds TASKS_PER_USER_MAX tasks already. */
+export class TaskLimitError extends Error {
+  constructor() {
+    super("The account holds the most tasks it can");
+  }
+}
 
 /** The account was deleted while a request of its own was on the way. */
 export class OwnerGoneError extends Error {

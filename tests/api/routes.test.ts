@@ -7,6 +7,7 @@ import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends, startServer, type TestServer } from "../helpers/server";
 import { chunkedBody, rawRequest } from "../helpers/client";
+import { TASK_LIMIT_MESSAGE, TASKS_PER_USER_MAX } from "~/task-constants";
 import { apiUser, call, createTask, expectProblem, expectUnauthorized, type ApiUser } from "./api-client";
 
 const APP_ORIGIN = "https://app.example.com";
@@ -295,6 +296,20 @@ describe.each(backends)("task API routes (%s)", (backend) => {
   });
 
   describe("errors", () => {
+    it("refuses a create with 409 once the account holds the most tasks it can, on both route families", async () => {
+      const full = await apiUser(server, "full");
+      await createTask(server, full.token, { title: "The first" });
+      // As if it held 100 000 tasks: the limit reads the trigger-kept count.
+      await server.sql("update task_count set total = $2 where user_id = $1", [full.id, TASKS_PER_USER_MAX]);
+      const canonical = expectProblem(await call(server, "POST", "/api/tasks", { token: full.token, json: { title: "One too many" } }), 409);
+      expect(canonical.detail).toBe(TASK_LIMIT_MESSAGE);
+      expectProblem(await call(server, "POST", `/api/${full.id}/tasks`, { token: full.token, json: { title: "One too many" } }), 409);
+      // Reading, changing and deleting still work; below the limit, creating does again.
+      expect((await call(server, "GET", "/api/tasks", { token: full.token })).body.tasks).toHaveLength(1);
+      await server.sql("update task_count set total = $2 where user_id = $1", [full.id, TASKS_PER_USER_MAX - 1]);
+      await createTask(server, full.token, { title: "Room for one" });
+    });
+
     it("answers every route without a token with 401 and the bare challenge", async () => {
       for (const [method, path] of [
         ["GET", "/api/tasks"],

@@ -5,6 +5,7 @@ import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pageText, rawRequest, signUp, type Client } from "../helpers/client";
 import { backends, startServer, type TestServer } from "../helpers/server";
+import { TASK_LIMIT_MESSAGE, TASKS_PER_USER_MAX } from "~/task-constants";
 
 let uid = 0;
 /** Creates a task through the page's form and finds its id in the list's HTML. */
@@ -64,6 +65,22 @@ describe.each(backends)("task pages over HTTP (%s)", (backend) => {
       const shown = await pageText(await alice.get("/tasks?tag=work"));
       expect(shown).toContain(`Added “${tagged}”.`);
       expect(shown).not.toContain("not listed here");
+    });
+
+    it("an account that holds the most tasks it can is told so under Title, with the input kept", async () => {
+      const { client, email } = await signUp(server, { name: "Full" });
+      await client.post("/tasks", { intent: "create", title: "The first" });
+      // As if it held 100 000 tasks: the limit reads the trigger-kept count.
+      await server.sql(`update task_count set total = $2 where user_id = (select id from "user" where email = $1)`, [email, TASKS_PER_USER_MAX]);
+      const plain = await client.post("/tasks", { intent: "create", title: "One too many", tags: "later" });
+      expect(plain.status).toBe(409);
+      const html = await plain.text();
+      expect(await pageText(new Response(html))).toContain(TASK_LIMIT_MESSAGE);
+      expect(html).toMatch(/value="One too many"/);
+      expect(html).toMatch(/id="new-title"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="new-title"/);
+      const fetcher = await client.post("/tasks", viaFetcher({ intent: "create", title: "One too many" }));
+      expect(fetcher.status).toBe(409);
+      expect(await fetcher.text()).toContain("the most an account can hold");
     });
 
     it("the same plain form sent twice (a double-click without JavaScript) adds one task", async () => {
