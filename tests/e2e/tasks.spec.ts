@@ -1,5 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
+import { toast } from "./account-helpers";
 import { BASE_URL } from "./env";
 
 // Task pages, run by both projects: with JavaScript (fetchers, optimistic rows) and
@@ -348,6 +349,26 @@ test.describe("accessibility and looks", () => {
     await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
     await page.goto("/tasks/no-such-task");
     await expect(page).toHaveTitle("Not found · Tasklane");
+  });
+
+  test("a title without spaces (a pasted URL) wraps wherever it is quoted, never widening the page", async ({ page }) => {
+    await page.setViewportSize({ width: 375, height: 740 });
+    await signUp(page);
+    const title = `https://example.com/${"a".repeat(180)}`;
+    await createForm(page).getByLabel("Title").fill(title);
+    await createForm(page).getByRole("button", { name: "Add task" }).click();
+    await expect(toast(page)).toContainText("Added");
+    const sideways = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(await sideways(), "list with its toast").toBeLessThanOrEqual(0);
+    if (jsOn()) {
+      const dismiss = (await page.getByRole("button", { name: "Dismiss" }).boundingBox())!;
+      expect(dismiss.x + dismiss.width).toBeLessThanOrEqual(375);
+      expect(dismiss.x).toBeGreaterThanOrEqual(0);
+    }
+    await list(page).getByRole("link", { name: title, exact: true }).click();
+    await page.getByRole("link", { name: "Delete…" }).click();
+    await expect(page.getByRole("alertdialog", { name: "Delete this task?" })).toBeVisible();
+    expect(await sideways(), "delete panel").toBeLessThanOrEqual(0);
   });
 
   test("on a phone with text at 200%, nothing needs scrolling sideways", async ({ page }) => {
