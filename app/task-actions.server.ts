@@ -102,7 +102,7 @@ export async function handleTaskIntent(userId: string, formData: FormData, today
       if (!formData.has("completed")) formData.set("completed", "false");
       const parsed = parseForm(taskInputSchema, formData);
       if (!parsed.success) {
-        return data({ ok: false as const, intent, fieldErrors: parsed.fieldErrors, values: keptValues(formData, ...TASK_FIELDS) }, { status: 400 });
+        return data({ ok: false as const, intent, fieldErrors: parsed.fieldErrors, values: keptValues(formData, ...TASK_FIELDS, "completed") }, { status: 400 });
       }
       // The version the form was loaded with (the task page sends it): a save over a change
       // made meanwhile in another tab or device is refused, and the edits stay in the form.
@@ -115,7 +115,7 @@ export async function handleTaskIntent(userId: string, formData: FormData, today
         const { title, updatedAt } = error.current;
         const message = `This task was changed in another tab or device after you opened it (its title is now “${title}”). Your edits are still below: save again to keep them, or reload the page to see the other changes.`;
         return data(
-          { ok: false as const, intent, fieldErrors: {}, formError: message, values: keptValues(formData, ...TASK_FIELDS), seenUpdatedAt: updatedAt },
+          { ok: false as const, intent, fieldErrors: {}, formError: message, values: keptValues(formData, ...TASK_FIELDS, "completed"), seenUpdatedAt: updatedAt },
           { status: 409 },
         );
       }

@@ -124,7 +124,8 @@ export default function TaskPage() {
           </div>
           <TaskDetailFields idPrefix="edit" values={values} errors={errors} />
           <label className="checkbox">
-            <input type="checkbox" name="completed" value="true" defaultChecked={task.completed} />
+            {/* A refused save keeps the tick as sent (the action always sends "true" or "false"). */}
+            <input type="checkbox" name="completed" value="true" defaultChecked={failed?.values.completed ? failed.values.completed === "true" : task.completed} />
             Completed
           </label>
           <div className="actions">

@@ -310,9 +310,10 @@ describe.each(backends)("task pages over HTTP (%s)", (backend) => {
       const fields = { intent: "update", title: "Two tabs", priority: "medium", tags: "", dueDate: "", recurrence: "", description: "" };
       // Tab A saves a new title; tab B, loaded before, then saves only a priority.
       expect((await alice.post(`/tasks/${id}`, { ...fields, title: "Renamed in tab A", seenUpdatedAt: seen! })).status).toBe(302);
-      const refused = await alice.post(`/tasks/${id}`, { ...fields, priority: "high", description: "B's notes", seenUpdatedAt: seen! });
+      const refused = await alice.post(`/tasks/${id}`, { ...fields, priority: "high", description: "B's notes", completed: "true", seenUpdatedAt: seen! });
       expect(refused.status).toBe(409);
       const html = await refused.text();
+      expect(html).toMatch(/<input type="checkbox" name="completed" checked=""/); // the tick too
       expect(html).toContain("This task was changed in another tab or device after you opened it (its title is now “Renamed in tab A”)");
       expect(html).toContain("B&#x27;s notes"); // the edits are kept in the form
       const newer = html.match(/name="seenUpdatedAt" value="([^"]+)"/)?.[1];
