@@ -19,6 +19,8 @@ function useErrors(result: Result) {
 
 export function NameForm({ name, email, result }: { name: string; email: string; result: Result }) {
   const { errors, setClientErrors, formRef } = useErrors(result);
+  // Shows the name as saved (trimmed), not as typed.
+  useResetAfterSuccess(formRef, "update-name", result);
   return (
     <ErrorAutoFocus fieldErrors={result?.fieldErrors} formError={result?.formError}>
     <section className="card" aria-labelledby="profile-heading">

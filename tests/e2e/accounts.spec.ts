@@ -123,6 +123,22 @@ test.describe("accounts", () => {
     await expect(page.getByRole("alert")).toHaveText(message);
   });
 
+  test("change your name: saved trimmed, shown in the header and the field, an empty one refused", async ({ page }) => {
+    await signUp(page, "Old Name");
+    await page.goto("/settings");
+    const profile = page.getByRole("region", { name: "Profile" });
+    await profile.getByLabel("Name").fill("   ");
+    await profile.getByRole("button", { name: "Save name" }).click();
+    await expect(profile.getByText("Enter your name")).toBeVisible();
+    await expect(profile.getByLabel("Name")).toBeFocused();
+
+    await profile.getByLabel("Name").fill("  New Name  ");
+    await profile.getByRole("button", { name: "Save name" }).click();
+    await expect(toast(page)).toContainText("Your name is saved.");
+    await expect(page.getByRole("navigation", { name: "Main" })).toContainText("New Name");
+    await expect(profile.getByLabel("Name")).toHaveValue("New Name");
+  });
+
   test("change password", async ({ page }) => {
     const { email } = await signUp(page);
     await page.goto("/settings");
