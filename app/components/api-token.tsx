@@ -1,5 +1,5 @@
 import { Form } from "@remix-run/react";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { ApiToken } from "~/api-token.server";
 import { FormError, SubmitButton } from "~/components/forms";
 import { useHydrated } from "~/components/hydrated";
@@ -32,6 +32,12 @@ function CopyButton({ text, label }: { text: string; label: string }) {
 export function ApiTokenSection({ result }: { result?: { formError: string | null; token: ApiToken | null } }) {
   const hydrated = useHydrated();
   const token = result?.token ?? null;
+  // A new token gets focus (its label is read out); without JavaScript the form's #api-token
+  // brings the page back scrolled to it, far down on a phone.
+  const tokenRef = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => {
+    if (token) tokenRef.current?.focus();
+  }, [token]);
   return (
     <section className="card" aria-labelledby="api-token-heading">
       <h2 id="api-token-heading">API token</h2>
@@ -44,7 +50,7 @@ export function ApiTokenSection({ result }: { result?: { formError: string | nul
         <div className="stack api-token">
           <div className="field">
             <label htmlFor="api-token">Your API token</label>
-            <textarea id="api-token" name="api-token" readOnly rows={5} spellCheck={false} value={token.value} />
+            <textarea ref={tokenRef} id="api-token" name="api-token" readOnly rows={5} spellCheck={false} value={token.value} />
             <p className="hint">
               Expires <time dateTime={token.expiresAt}>{timeFormat.format(new Date(token.expiresAt))} UTC</time>. Keep
               it secret: anyone with it can read and change your tasks until then.
@@ -64,7 +70,7 @@ export function ApiTokenSection({ result }: { result?: { formError: string | nul
           ) : null}
         </div>
       ) : null}
-      <Form method="post">
+      <Form method="post" action="/settings#api-token">
         <SubmitButton intent="create-token" pendingLabel="Creating…">
           {token ? "Create another token" : "Create API token"}
         </SubmitButton>

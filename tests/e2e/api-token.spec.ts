@@ -13,9 +13,14 @@ test("create an API token on /settings and call the API with it", async ({ page,
   await expect(section.getByLabel("Your API token")).toHaveCount(0);
 
   const before = Date.now();
+  await page.setViewportSize({ width: 375, height: 740 }); // the section is far down on a phone
   await section.getByRole("button", { name: "Create API token" }).click();
   const field = section.getByLabel("Your API token");
   await expect(field).toBeVisible();
+  // The page comes back at the new token (with JavaScript, focused on it), not at its top.
+  await expect(field).toBeInViewport();
+  if (jsOn()) await expect(field).toBeFocused();
+  await page.setViewportSize({ width: 1280, height: 720 });
   const token = await field.inputValue();
   expect(token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
 
