@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useFetchers, useLoaderData, useLocation } from "@remix-run/react";
+import { useEffect, useRef } from "react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { clientActionWithOfflineToast, skipRevalidationWhenUnreachable } from "~/components/offline-action";
 import { BulkActions } from "~/components/task-bulk";
@@ -73,6 +74,7 @@ export default function Tasks() {
   const inView = viewCounts ?? counts;
 
   const empty = tasks.length === 0 && pending.creates.length === 0 ? emptyMessage(query, counts) : null;
+  const focusListOnPage = useFocusListAfterPaging(query.cursor);
   const createResult = actionData && "intent" in actionData && actionData.intent === "create" ? actionData : undefined;
   return (
     <div className="tasks-page">
@@ -94,7 +96,7 @@ export default function Tasks() {
           confirmingClear={confirmingClear}
         />
       ) : null}
-      <h2 className="visually-hidden" id="list-heading">
+      <h2 className="visually-hidden" id="list-heading" tabIndex={-1}>
         Task list
       </h2>
       {empty ? (
@@ -108,9 +110,13 @@ export default function Tasks() {
       )}
       {query.cursor || nextCursor ? (
         <nav className="pager" aria-label="Pages">
-          {query.cursor ? <Link to={viewUrl(query, {})}>First page</Link> : null}
+          {query.cursor ? (
+            <Link to={viewUrl(query, {})} onClick={focusListOnPage}>
+              First page
+            </Link>
+          ) : null}
           {nextCursor ? (
-            <Link to={viewUrl(query, { cursor: nextCursor })} rel="next">
+            <Link to={viewUrl(query, { cursor: nextCursor })} rel="next" onClick={focusListOnPage}>
               {query.sort === "created" && (query.order ?? "desc") === "desc" ? "Older tasks" : "More tasks"}
             </Link>
           ) : null}
@@ -118,6 +124,23 @@ export default function Tasks() {
       ) : null}
     </div>
   );
+}
+
+/**
+ * The page scrolls to the top on a new page of the list, but focus stayed on the pager link
+ * at the bottom, and screen readers heard nothing: it moves to the list's heading once the
+ * new page is shown.
+ */
+function useFocusListAfterPaging(cursor: string | undefined) {
+  const paging = useRef(false);
+  useEffect(() => {
+    if (!paging.current) return;
+    paging.current = false;
+    document.getElementById("list-heading")?.focus({ preventScroll: true });
+  }, [cursor]);
+  return () => {
+    paging.current = true;
+  };
 }
 
 export const clientAction = clientActionWithOfflineToast;
