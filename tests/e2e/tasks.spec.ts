@@ -141,6 +141,9 @@ test.describe("completing, editing and deleting", () => {
     await addTask(page, "Draft");
     await list(page).getByRole("link", { name: "Draft", exact: true }).click();
     await expect(page.getByRole("heading", { name: "Edit task" })).toBeVisible();
+    // Its one-line controls are one height (a date input and a select were not).
+    const heights = await page.locator("main form").locator("input:not([type=hidden]):not([type=checkbox]), select").evaluateAll((els) => els.map((el) => Math.round(el.getBoundingClientRect().height)));
+    expect(new Set(heights).size, `heights ${heights.join(", ")}`).toBe(1);
     await page.getByLabel("Title").fill("Final draft");
     await page.getByLabel("Description").fill("Send to Sam");
     await page.getByLabel("Priority").selectOption("low");
