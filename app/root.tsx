@@ -150,10 +150,14 @@ function ToastRegion({ toast: serverToast }: { toast: Toast | null }) {
     window.addEventListener(CLIENT_TOAST_EVENT, onToast);
     return () => window.removeEventListener(CLIENT_TOAST_EVENT, onToast);
   }, []);
-  useEffect(() => setClientToast(null), [serverToast]);
+  // A newer toast from the server replaces one made here, except good news over an error
+  // (a request that never arrived): that stays until dismissed, or it went unseen when a
+  // slower add that did arrive answered after it.
+  useEffect(() => setClientToast((mine) => (mine?.type === "error" && serverToast?.type !== "error" ? mine : null)), [serverToast]);
   const toast = clientToast ?? serverToast;
   useEffect(() => {
-    setHidden(null);
+    // Unless this one was dismissed already (the server's, left behind a dismissed error).
+    setHidden((dismissed) => (dismissed === toast ? dismissed : null));
     // Good news fades on its own; errors stay until dismissed.
     if (!toast || toast.type === "error" || toast.type === "warning") return;
     const timer = setTimeout(() => setHidden(toast), 6000);
@@ -163,7 +167,11 @@ function ToastRegion({ toast: serverToast }: { toast: Toast | null }) {
   // Where focus was before it reached the close button, to go back there on dismiss.
   const focusBefore = useRef<HTMLElement | null>(null);
   function dismiss(event: { currentTarget: HTMLButtonElement }) {
-    setHidden(toast);
+    // Dismissing an error made here dismisses the server's toast it stood over, too.
+    if (toast === clientToast) {
+      setClientToast(null);
+      setHidden(serverToast);
+    } else setHidden(toast);
     const back = focusBefore.current;
     focusBefore.current = null;
     // Only when focus is on the button (a click does not focus buttons in Safari).

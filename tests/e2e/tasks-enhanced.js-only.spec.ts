@@ -123,6 +123,31 @@ test.describe("optimistic updates", () => {
     await expect(title).toHaveValue("C typing");
   });
 
+  test("an error toast is not replaced by the good news of a later add that answers after it", async ({ page }) => {
+    await signUp(page);
+    let firstFailed!: () => void;
+    const failed = new Promise<void>((resolve) => (firstFailed = resolve));
+    let posts = 0;
+    await page.route(/\.data(\?|$)/, async (route) => {
+      if (route.request().method() !== "POST") return route.continue();
+      if (++posts === 1) {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await route.abort("internetdisconnected");
+        return firstFailed();
+      }
+      await failed; // the second add answers only after the first has failed
+      await route.continue();
+    });
+    await typeTasks(page, "Never arrives", "Arrives late");
+    // Its row is shown, so the page's data (and its "Added" toast) has come after the error.
+    await expect(page.getByRole("link", { name: "Arrives late", exact: true })).toBeVisible();
+    const status = page.getByRole("status");
+    await expect(status).toContainText("Tasklane could not be reached");
+    // Dismissed, it takes the stale good news with it.
+    await status.getByRole("button", { name: "Dismiss" }).click();
+    await expect(status).toHaveText("");
+  });
+
   test("each refused add comes back with its own details; a draft is never overwritten, and what was lost is named", async ({ page }) => {
     await signUp(page);
     // The server refuses every add (the priority is rewritten on the way), one at a time.
