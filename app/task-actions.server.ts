@@ -13,12 +13,11 @@ import {
   todayUTC,
   toggleTask,
   updateTask,
-  type ViewFilter,
+  type ListedView,
 } from "~/tasks.server";
-import { addedMessage, TASK_LIMIT_MESSAGE } from "~/task-constants";
-import { taskInputSchema, taskPatchSchema, type ListQuery } from "~/tasks";
+import { addedMessage, TASK_FIELDS, TASK_LIMIT_MESSAGE } from "~/task-constants";
+import { taskInputSchema, taskPatchSchema } from "~/tasks";
 
-export const TASK_FIELDS = ["title", "description", "priority", "tags", "dueDate", "recurrence"] as const;
 
 // Same-site paths a task form may go back to: a list view (/tasks?…) or a task's page.
 const LIST_VIEW = /^\/tasks(\?[^\s\\]*)?$/;
@@ -52,6 +51,12 @@ async function gone(formData: FormData) {
   return redirectWithError(TASK_PAGE.test(back) ? "/tasks" : back, message);
 }
 
+/** A refused create or save: the form again, with what was sent kept (the task page's tick too). */
+function refused(intent: string, formData: FormData, status: number, answer: { fieldErrors: Record<string, string | undefined>; formError?: string; seenUpdatedAt?: string }) {
+  const kept = intent === "update" ? keptValues(formData, ...TASK_FIELDS, "completed") : keptValues(formData, ...TASK_FIELDS);
+  return data({ ok: false as const, intent, ...answer, values: kept }, { status });
+}
+
 /** The create form's one-time key, when it is one the loader could have made (a UUID). */
 function submissionKey(formData: FormData): string | undefined {
   const key = formData.get("submission");
@@ -72,13 +77,13 @@ function taskId(formData: FormData): string {
  * a due date repeats. `view` is the list view the form was posted from: its bulk actions
  * cover only the tasks it shows, and a task added where it would not show is said to be hidden.
  */
-export async function handleTaskIntent(userId: string, formData: FormData, today: string | undefined, view: ViewFilter & Partial<Pick<ListQuery, "status">> = {}) {
+export async function handleTaskIntent(userId: string, formData: FormData, today: string | undefined, view: ListedView = {}) {
   const intent = formData.get("intent");
   switch (intent) {
     case "create": {
       const parsed = parseForm(taskInputSchema, formData);
       if (!parsed.success) {
-        return data({ ok: false as const, intent, fieldErrors: parsed.fieldErrors, values: keptValues(formData, ...TASK_FIELDS) }, { status: 400 });
+        return refused(intent, formData, 400, { fieldErrors: parsed.fieldErrors });
       }
       // A plain form sends a one-time key: sent twice (a double-click), it adds one task.
       const task = await createTask(userId, parsed.data, { today, createKey: submissionKey(formData) }).catch((error: unknown) => {
@@ -88,7 +93,7 @@ export async function handleTaskIntent(userId: string, formData: FormData, today
         throw error;
       });
       if (!task) {
-        return data({ ok: false as const, intent, fieldErrors: { title: TASK_LIMIT_MESSAGE }, values: keptValues(formData, ...TASK_FIELDS) }, { status: 409 });
+        return refused(intent, formData, 409, { fieldErrors: { title: TASK_LIMIT_MESSAGE } });
       }
       const message = addedMessage(task.title);
       // Added from a view that hides it (the Completed tab, a filter), it would seem to vanish.
@@ -102,7 +107,7 @@ export async function handleTaskIntent(userId: string, formData: FormData, today
       if (!formData.has("completed")) formData.set("completed", "false");
       const parsed = parseForm(taskInputSchema, formData);
       if (!parsed.success) {
-        return data({ ok: false as const, intent, fieldErrors: parsed.fieldErrors, values: keptValues(formData, ...TASK_FIELDS, "completed") }, { status: 400 });
+        return refused(intent, formData, 400, { fieldErrors: parsed.fieldErrors });
       }
       // The version the form was loaded with (the task page sends it): a save over a change
       // made meanwhile in another tab or device is refused, and the edits stay in the form.
@@ -114,10 +119,7 @@ export async function handleTaskIntent(userId: string, formData: FormData, today
         if (!(error instanceof EditConflictError)) throw error;
         const { title, updatedAt } = error.current;
         const message = `This task was changed in another tab or device after you opened it (its title is now “${title}”). Your edits are still below: save again to keep them, or reload the page to see the other changes.`;
-        return data(
-          { ok: false as const, intent, fieldErrors: {}, formError: message, values: keptValues(formData, ...TASK_FIELDS, "completed"), seenUpdatedAt: updatedAt },
-          { status: 409 },
-        );
+        return refused(intent, formData, 409, { fieldErrors: {}, formError: message, seenUpdatedAt: updatedAt });
       }
       if (!task) return gone(formData);
       return done(formData, "Task saved.", { task }, `/tasks/${task.id}`);

@@ -8,6 +8,8 @@ export const TAG_MAX = 30;
 export const TASKS_PER_USER_MAX = 100_000;
 export const TASK_LIMIT_MESSAGE = `You have ${TASKS_PER_USER_MAX.toLocaleString("en")} tasks, the most an account can hold. Delete some to add more.`;
 export const PRIORITIES = ["low", "medium", "high"] as const;
+/** A task's fields that forms and the API set (completed aside). */
+export const TASK_FIELDS = ["title", "description", "priority", "tags", "dueDate", "recurrence"] as const;
 export const RECURRENCES = ["daily", "weekly", "monthly"] as const;
 /** The toast an add ends with; seen after a reload, it says the page follows an add. */
 export const addedMessage = (title: string) => `Added “${title}”.`;

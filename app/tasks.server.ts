@@ -14,6 +14,7 @@ import {
   type TaskListItem,
   type TaskInput,
   type TaskPatch,
+  TASK_FIELDS,
   TASKS_PER_USER_MAX,
   TITLE_MAX,
 } from "~/tasks";
@@ -256,6 +257,17 @@ function viewConditions(userId: string, view: ViewFilter, today: string): (SQL |
   return filters;
 }
 
+/** A list view: its filters and its status tab. */
+export type ListedView = ViewFilter & Partial<Pick<ListQuery, "status">>;
+
+/** The owner's tasks a list view shows: its filters and its status tab. */
+function listConditions(userId: string, view: ListedView, today: string): (SQL | undefined)[] {
+  const filters = viewConditions(userId, view, today);
+  if (view.status === "active") filters.push(eq(task.completed, false));
+  if (view.status === "completed") filters.push(eq(task.completed, true));
+  return filters;
+}
+
 /** Active and completed tasks in a filtered view (countTasks has the owner's totals). */
 export async function countView(userId: string, view: ViewFilter, today = todayUTC()): Promise<{ active: number; completed: number }> {
   const [row] = await db
@@ -273,10 +285,8 @@ export async function countView(userId: string, view: ViewFilter, today = todayU
  * that hides it is named as such, or it would seem to vanish. Asks the database, so the
  * answer is the list's own, filters and all.
  */
-export async function isInView(userId: string, taskId: string, view: ViewFilter & Pick<Partial<ListQuery>, "status">, today = todayUTC()): Promise<boolean> {
-  const filters = viewConditions(userId, view, today);
-  if (view.status === "active") filters.push(eq(task.completed, false));
-  if (view.status === "completed") filters.push(eq(task.completed, true));
+export async function isInView(userId: string, taskId: string, view: ListedView, today = todayUTC()): Promise<boolean> {
+  const filters = listConditions(userId, view, today);
   if (filters.length === 1) return true; // the owner's whole list
   const rows = await db
     .select({ id: task.id })
@@ -289,9 +299,7 @@ export async function listTasks(userId: string, query: ListOptions): Promise<Tas
   const limit = Math.min(Math.max(query.limit ?? 50, 1), 100);
   const today = query.today ?? todayUTC();
   const order = query.order ?? DEFAULT_ORDER[query.sort];
-  const filters = viewConditions(userId, query, today);
-  if (query.status === "active") filters.push(eq(task.completed, false));
-  if (query.status === "completed") filters.push(eq(task.completed, true));
+  const filters = listConditions(userId, query, today);
 
   const key = sortKey(query.sort, order);
   const cursor = decodeCursor(query.cursor, query.sort, order);
@@ -391,8 +399,7 @@ export const newCreateKey = (): string => randomUUID();
 export async function createTask(userId: string, input: TaskInput, options: ChangeOptions & { createKey?: string } = {}): Promise<Task> {
   // Read before the insert, not in it (which keeps creates lock-free): two creates at the
   // limit at once can both pass, so an account may end a few over. A bound, not a quota.
-  const [counted] = await countsOf.execute({ userId });
-  if ((counted?.total ?? 0) >= TASKS_PER_USER_MAX) throw new TaskLimitError();
+  if ((await countTasks(userId)).total >= TASKS_PER_USER_MAX) throw new TaskLimitError();
   const now = new Date();
   const { createKey } = options;
   // Only reached on a key conflict, so with a key.
@@ -528,7 +535,7 @@ async function applyChangeIn(
   const now = new Date();
   const completing = patch.completed === true && !current.completed;
   const values: Partial<typeof task.$inferInsert> = { updatedAt: now };
-  for (const field of ["title", "description", "priority", "tags", "dueDate", "recurrence"] as const) {
+  for (const field of TASK_FIELDS) {
     if (patch[field] !== undefined) (values as Record<string, unknown>)[field] = patch[field];
   }
   // A due date or recurrence set by hand starts the series afresh, on the due date's day.
@@ -579,7 +586,7 @@ async function applyChangeIn(
 }
 
 function changesAnything(current: TaskRow, patch: TaskPatch): boolean {
-  return (["title", "description", "priority", "tags", "dueDate", "recurrence", "completed"] as const).some(
+  return ([...TASK_FIELDS, "completed"] as const).some(
     (field) => patch[field] !== undefined && JSON.stringify(patch[field]) !== JSON.stringify(current[field]),
   );
 }
