@@ -107,8 +107,9 @@ export function Layout({ children }: { children: ReactNode }) {
           </div>
         </header>
         <FocusOnNavigation />
-        <ToastRegion toast={rootData?.toast ?? null} />
         <main id="main" className="container" tabIndex={-1}>
+          {/* In <main>: without JavaScript the toast is the page's news, and "Skip to content" must not skip it. */}
+          <ToastRegion toast={rootData?.toast ?? null} />
           {children}
         </main>
         <ScrollRestoration nonce={nonce} />
@@ -155,14 +156,19 @@ function ToastRegion({ toast: serverToast }: { toast: Toast | null }) {
   // slower add that did arrive answered after it.
   useEffect(() => setClientToast((mine) => (mine?.type === "error" && serverToast?.type !== "error" ? mine : null)), [serverToast]);
   const toast = clientToast ?? serverToast;
+  // Under the pointer or holding focus, a toast stays: still being read (WCAG 2.2.1).
+  const [held, setHeld] = useState(false);
   useEffect(() => {
     // Unless this one was dismissed already (the server's, left behind a dismissed error).
     setHidden((dismissed) => (dismissed === toast ? dismissed : null));
-    // Good news fades on its own; errors stay until dismissed.
-    if (!toast || toast.type === "error" || toast.type === "warning") return;
+    setHeld(false);
+  }, [toast]);
+  useEffect(() => {
+    // Good news fades on its own, 6 s after it came or was let go; errors stay until dismissed.
+    if (!toast || held || toast.type === "error" || toast.type === "warning") return;
     const timer = setTimeout(() => setHidden(toast), 6000);
     return () => clearTimeout(timer);
-  }, [toast]);
+  }, [toast, held]);
   const visible = toast && toast !== hidden;
   // Where focus was before it reached the close button, to go back there on dismiss.
   const focusBefore = useRef<HTMLElement | null>(null);
@@ -183,7 +189,14 @@ function ToastRegion({ toast: serverToast }: { toast: Toast | null }) {
     // content instead of floating over it.
     <div className={hydrated ? "toast-region floating" : "toast-region"} role="status" aria-live="polite">
       {visible ? (
-        <div className={`toast toast-${toast.type}`} data-toast={toast.type}>
+        <div
+          className={`toast toast-${toast.type}`}
+          data-toast={toast.type}
+          onMouseEnter={() => setHeld(true)}
+          onMouseLeave={() => setHeld(false)}
+          onFocus={() => setHeld(true)}
+          onBlur={() => setHeld(false)}
+        >
           <div>
             <p className="toast-message">{toast.message}</p>
             {toast.description ? <p className="toast-description">{toast.description}</p> : null}

@@ -520,6 +520,36 @@ test.describe("failures", () => {
   });
 });
 
+test.describe("toasts", () => {
+  test("good news fades after 6 s, but not while it is under the pointer or focused", async ({ page }) => {
+    await page.clock.install();
+    await signUp(page);
+    const toastEl = page.locator("[data-toast]");
+    await addTask(page, "Fades away");
+    await expect(toastEl).toContainText("Added");
+    await page.clock.runFor(6500);
+    await expect(toastEl).toHaveCount(0);
+
+    await addTask(page, "Read slowly");
+    await toastEl.hover();
+    await page.clock.runFor(20_000);
+    await expect(toastEl).toContainText("Added “Read slowly”");
+    // Let go, it fades 6 s later.
+    await page.mouse.move(5, 500);
+    await page.clock.runFor(3000);
+    await expect(toastEl).toBeVisible();
+    await page.clock.runFor(3500);
+    await expect(toastEl).toHaveCount(0);
+
+    await addTask(page, "Reached by keyboard");
+    await page.getByRole("button", { name: "Dismiss" }).focus();
+    await page.clock.runFor(20_000);
+    await expect(toastEl).toContainText("Reached by keyboard");
+    await page.getByRole("button", { name: "Dismiss" }).press("Enter");
+    await expect(toastEl).toHaveCount(0);
+  });
+});
+
 test.describe("checking forms in the browser", () => {
   test("a double-click on Add adds the task once, without 'Enter a title' under it", async ({ page }) => {
     await signUp(page);
