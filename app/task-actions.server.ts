@@ -46,9 +46,9 @@ async function done(formData: FormData, message: string | { message: string; des
 async function gone(formData: FormData) {
   const message = "That task no longer exists. It may have been deleted in another tab.";
   if (formData.get("via") === "fetcher") return jsonWithError({ ok: false as const, error: message }, message, { status: 404 });
-  // Not back to the task's own page, which is now a 404: to the list.
+  // Not back to the task's own page, which is now a 404: to the list it was opened from.
   const back = returnPath(formData);
-  return redirectWithError(TASK_PAGE.test(back) ? "/tasks" : back, message);
+  return redirectWithError(TASK_PAGE.test(back) ? listViewPath(new URL(back, "http://tasklane.invalid").searchParams.get("from")) ?? "/tasks" : back, message);
 }
 
 /** A refused create or save: the form again, with what was sent kept (the task page's tick too). */
@@ -122,7 +122,12 @@ export async function handleTaskIntent(userId: string, formData: FormData, today
         return refused(intent, formData, 409, { fieldErrors: {}, formError: message, seenUpdatedAt: updatedAt });
       }
       if (!task) return gone(formData);
-      return done(formData, "Task saved.", { task }, `/tasks/${task.id}`);
+      // Back to this task's page, with the list view it was opened from (`from`) kept.
+      const page = returnPath(formData, `/tasks/${task.id}`);
+      // Completed by this save (completedAt is the write's time), a repeating task rolls on.
+      const rolledOn = task.completed && task.recurrence && task.completedAt === task.updatedAt;
+      const message = rolledOn ? `Completed “${task.title}”. The next one is scheduled.` : "Task saved.";
+      return done(formData, message, { task }, page.split("?")[0] === `/tasks/${task.id}` ? page : `/tasks/${task.id}`);
     }
     case "toggle": {
       const id = taskId(formData);

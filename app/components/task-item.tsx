@@ -38,6 +38,9 @@ type Props = {
 export function TaskItem({ task, today, returnTo, formAction, hydrated, pendingCompleted }: Props) {
   const completed = pendingCompleted ?? task.completed;
   const due = dueState({ dueDate: task.dueDate, completed }, today);
+  // The view this row is listed in, so the task's page (and its delete panel) can go back
+  // to it; the default view's links stay short.
+  const from = returnTo === "/tasks" ? "" : `from=${encodeURIComponent(returnTo)}`;
   return (
     <li className={`task${completed ? " done" : ""}${due ? ` due-${due}` : ""}`} id={`task-${task.id}`} data-task-id={task.id}>
       <form method="post" action={formAction} className="task-toggle">
@@ -51,7 +54,7 @@ export function TaskItem({ task, today, returnTo, formAction, hydrated, pendingC
         </button>
       </form>
       <div className="task-body">
-        <a href={`/tasks/${task.id}`} className="task-title" data-discover="true">
+        <a href={`/tasks/${task.id}${from && `?${from}`}`} className="task-title" data-discover="true">
           {task.title}
         </a>
         <div className="task-meta">
@@ -81,8 +84,8 @@ export function TaskItem({ task, today, returnTo, formAction, hydrated, pendingC
         </form>
       ) : (
         // Without JavaScript there is no dialog: deleting goes through a confirmation page,
-        // which goes back to this view (`from`) when done.
-        <a href={`/tasks/${task.id}?delete=confirm${returnTo === "/tasks" ? "" : `&from=${encodeURIComponent(returnTo)}`}`} className="button small quiet" aria-label={`Delete: ${task.title}`} data-discover="true">
+        // which goes back to this view (`from`) when done or cancelled.
+        <a href={`/tasks/${task.id}?delete=confirm${from && `&${from}`}`} className="button small quiet" aria-label={`Delete: ${task.title}`} data-discover="true">
           Delete
         </a>
       )}

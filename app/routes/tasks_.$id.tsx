@@ -26,9 +26,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!task) throw data(TASK_GONE, { status: 404 });
   const search = new URL(request.url).searchParams;
   const confirmDelete = search.get("delete") === "confirm";
-  // The list view whose Delete link led here (without JavaScript): deleting or cancelling
-  // goes back to it, filters and page kept.
-  return { task, confirmDelete, from: listViewPath(search.get("from")), today: userToday(request) };
+  // The list view this task was opened from (its title or Delete link carries it): the back
+  // link, a delete and the list's own Delete's Cancel go back to it, filters and page kept.
+  const from = listViewPath(search.get("from"));
+  const back = from ?? "/tasks";
+  // This page as it is now, `from` kept, so a save or the page's own Delete… keeps it too.
+  const pagePath = from ? `/tasks/${task.id}?from=${encodeURIComponent(from)}` : `/tasks/${task.id}`;
+  const cancelTo = search.get("cancel") === "page" ? pagePath : back;
+  return { task, confirmDelete, back, pagePath, cancelTo, today: userToday(request) };
 }
 
 const TASK_GONE: ErrorData = {
@@ -45,7 +50,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function TaskPage() {
-  const { task, confirmDelete, from, today } = useLoaderData<typeof loader>();
+  const { task, confirmDelete, back, pagePath, cancelTo, today } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [clientErrors, setClientErrors] = useState<FieldErrors | null>(null);
   const failed = actionData && "fieldErrors" in actionData ? actionData : undefined;
@@ -77,7 +82,7 @@ export default function TaskPage() {
   return (
     <div className="task-page">
       <p>
-        <Link to="/tasks">← All tasks</Link>
+        <Link to={back}>{back === "/tasks" ? "← All tasks" : "← Back to the list"}</Link>
       </p>
       {confirmDelete ? (
         <section
@@ -85,16 +90,16 @@ export default function TaskPage() {
           aria-labelledby="confirm-heading"
           role="alertdialog"
           aria-describedby="confirm-text"
-          onKeyDown={(e) => e.key === "Escape" && navigate(from ?? `/tasks/${task.id}`, { replace: true })}
+          onKeyDown={(e) => e.key === "Escape" && navigate(cancelTo, { replace: true })}
         >
           <h2 id="confirm-heading">Delete this task?</h2>
           <p id="confirm-text">“{task.title}” will be deleted for good.</p>
           <Form method="post" className="actions">
-            <input type="hidden" name="returnTo" value={from ?? "/tasks"} />
+            <input type="hidden" name="returnTo" value={back} />
             <SubmitButton intent="delete" pendingLabel="Deleting…" className="button danger" autoFocus>
               Yes, delete it
             </SubmitButton>
-            <Link to={from ?? `/tasks/${task.id}`} className="button">
+            <Link to={cancelTo} className="button">
               Cancel
             </Link>
           </Form>
@@ -110,7 +115,7 @@ export default function TaskPage() {
           {due === "overdue" ? " · overdue" : due === "today" ? " · due today" : ""}
         </p>
         <Form method="post" noValidate ref={formRef} {...validateBeforeSubmit(taskInputForm, setClientErrors)} key={task.updatedAt}>
-          <input type="hidden" name="returnTo" value={`/tasks/${task.id}`} />
+          <input type="hidden" name="returnTo" value={pagePath} />
           {/* The version these fields were loaded from; after a conflict, the newer one, so saving again overwrites it on purpose. */}
           <input type="hidden" name="seenUpdatedAt" value={conflict?.seenUpdatedAt ?? task.updatedAt} />
           <div className="field">
@@ -133,7 +138,7 @@ export default function TaskPage() {
               Save changes
             </SubmitButton>
             {confirmDelete ? null : (
-              <Link ref={deleteLinkRef} to={`/tasks/${task.id}?delete=confirm`} className="button quiet">
+              <Link ref={deleteLinkRef} to={`${pagePath}${pagePath.includes("?") ? "&" : "?"}delete=confirm&cancel=page`} className="button quiet">
                 Delete…
               </Link>
             )}

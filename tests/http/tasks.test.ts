@@ -239,6 +239,18 @@ describe.each(backends)("task pages over HTTP (%s)", (backend) => {
       expect(await nextDueOf(client, title)).toBe(addDays(today, 1));
     });
 
+    it("completing a repeating task on its page says the next one is scheduled, and schedules it", async () => {
+      const utc = new Date().toISOString().slice(0, 10);
+      const { id, title } = await createTask(alice, { title: "Weekly review", recurrence: "weekly", dueDate: utc });
+      const fields = { intent: "update", title, description: "", priority: "medium", tags: "", dueDate: utc, recurrence: "weekly" };
+      expect((await alice.post(`/tasks/${id}`, { ...fields, completed: "true" })).status).toBe(302);
+      expect(await pageText(await alice.get(`/tasks/${id}`))).toContain(`Completed “${title}”. The next one is scheduled.`);
+      expect(await nextDueOf(alice, title)).toBe(addDays(utc, 7));
+      // A plain edit of it afterwards is only a save.
+      expect((await alice.post(`/tasks/${id}`, { ...fields, completed: "true", description: "Notes" })).status).toBe(302);
+      expect(await pageText(await alice.get(`/tasks/${id}`))).toContain("Task saved.");
+    });
+
     it("without it (JavaScript off), only dates before UTC's day count as past", async () => {
       const { client } = await signUp(server, { name: "No zone" });
       const utc = new Date().toISOString().slice(0, 10);
@@ -346,6 +358,40 @@ describe.each(backends)("task pages over HTTP (%s)", (backend) => {
         expect(page, from).toContain('name="returnTo" value="/tasks"');
         await alice.post(`/tasks/${other.id}`, { intent: "delete", returnTo: "/tasks" });
       }
+    });
+
+    it("a task opened from a filtered view goes back to it: the back link, after a save, a delete and a Cancel", async () => {
+      const { id, title } = await createTask(alice, { title: "Opened from a view", tags: "garden" });
+      const view = "/tasks?tag=garden&sort=title";
+      const from = `from=${encodeURIComponent(view)}`;
+      const page = `/tasks/${id}?${from}`;
+      const amp = (path: string) => path.replaceAll("&", "&amp;");
+      expect(await (await alice.get(view)).text()).toContain(`href="${page}" class="task-title"`);
+      // The default view's title links stay short.
+      expect(await (await alice.get("/tasks")).text()).toContain(`href="/tasks/${id}" class="task-title"`);
+
+      const opened = await (await alice.get(page)).text();
+      expect(opened).toContain(`href="${amp(view)}">← Back to the list</a>`);
+      expect(opened).toContain(`name="returnTo" value="${page}"`);
+      expect(opened).toContain(`href="${page}&amp;delete=confirm&amp;cancel=page"`);
+      // A save comes back to the page with the view kept.
+      const fields = { intent: "update", returnTo: page, title: `${title}, edited`, description: "", priority: "medium", tags: "garden", dueDate: "", recurrence: "" };
+      const saved = await alice.post(page, fields);
+      expect(saved.headers.get("location")).toBe(page);
+      // The page's own Delete…: Cancel stays on the page; deleting goes to the view.
+      const panel = await (await alice.get(`${page}&delete=confirm&cancel=page`)).text();
+      expect(panel).toContain(`href="${page}">Cancel</a>`);
+      expect(panel).toContain(`name="returnTo" value="${amp(view)}"`);
+      // The list's own Delete (no JavaScript) in the default view: Cancel goes back to the list.
+      expect(await (await alice.get(`/tasks/${id}?delete=confirm`)).text()).toContain(`href="/tasks">Cancel</a>`);
+      // A task deleted meanwhile (another tab): the save goes to the view it was opened from.
+      await alice.post(page, { intent: "delete", returnTo: view });
+      const stale = await alice.post(page, fields);
+      expect(stale.headers.get("location")).toBe(view);
+      // A save never leaves the task's own page for another one.
+      const other = await createTask(alice, { title: "Another" });
+      const elsewhere = await alice.post(`/tasks/${other.id}`, { ...fields, returnTo: `/tasks/${id}?${from}` });
+      expect(elsewhere.headers.get("location")).toBe(`/tasks/${other.id}`);
     });
 
     it("ignores unknown status and sort values in the URL", async () => {
