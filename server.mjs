@@ -202,10 +202,14 @@ app.use((req, res, next) => {
   sendPlainPage(res, 400, "Bad Request", "Tasklane could not read that address.");
 });
 
-// Methods a fetch Request cannot carry (Remix would fail building one: a 500) and that no
-// page answers anyway.
+// Methods a fetch Request cannot carry (Remix would fail building one: a 500), and any a
+// page does not answer: pages are read (GET) and take forms (POST); PUT, PATCH and DELETE
+// belong to the JSON API under /api, which answers them itself. Without this a DELETE on
+// a page ran its form action and came back as a puzzling "unknown intent" 400.
+const PAGE_METHODS = new Set(["GET", "HEAD", "POST"]);
 app.use((req, res, next) => {
-  if (!["TRACE", "TRACK", "CONNECT"].includes(req.method)) return next();
+  const apiMethod = req.path.startsWith("/api/") && !["TRACE", "TRACK", "CONNECT"].includes(req.method);
+  if (apiMethod || PAGE_METHODS.has(req.method)) return next();
   res.setHeader("Allow", "GET, HEAD, POST");
   sendPlainPage(res, 405, "Method Not Allowed", "Tasklane does not answer that method here.");
 });

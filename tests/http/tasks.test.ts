@@ -205,6 +205,18 @@ describe.each(backends)("task pages over HTTP (%s)", (backend) => {
       }
     });
 
+    it("a page answers PUT, PATCH, DELETE and OPTIONS with 405 and Allow, and changes nothing (the API takes them)", async () => {
+      const { id, title } = await createTask(alice, { title: "Not by DELETE" });
+      for (const path of ["/tasks", `/tasks/${id}`, "/settings", "/sign-in"]) {
+        for (const method of ["PUT", "PATCH", "DELETE", "OPTIONS"]) {
+          const res = await alice.request(path, { method, form: { intent: "delete", id } });
+          expect(res.status, `${method} ${path}`).toBe(405);
+          expect(res.headers.get("allow"), `${method} ${path}`).toBe("GET, HEAD, POST");
+        }
+      }
+      expect(await pageText(await alice.get(`/tasks/${id}`))).toContain(title);
+    });
+
     it("an unknown intent is a 400 page", async () => {
       const res = await alice.post("/tasks", { intent: "launch-rockets" });
       expect(res.status).toBe(400);
