@@ -49,7 +49,7 @@ function emptyMessage(query: ListQuery, counts: { total: number; active: number;
   const filtered = query.q || query.priority || query.tag || query.due;
   if (filtered) return { title: "No tasks match this view", body: "Try other filters, or clear them.", clear: true };
   if (query.status === "active") return { title: "All done!", body: "Nothing left to do. Enjoy the quiet." };
-  if (query.status === "completed") return { title: "Nothing completed yet", body: "Tasks you finish will show up here." };
+  if (query.status === "completed") return { title: "No completed tasks", body: "Tasks you finish show up here until you clear them." };
   return { title: "No tasks here", body: "" };
 }
 
