@@ -204,8 +204,8 @@ app.use((req, res, next) => {
 
 // Methods a fetch Request cannot carry (Remix would fail building one: a 500), and any a
 // page does not answer: pages are read (GET) and take forms (POST); PUT, PATCH and DELETE
-// belong to the JSON API under /api, which answers them itself. Without this a DELETE on
-// a page ran its form action and came back as a puzzling "unknown intent" 400.
+// belong to the JSON API under /api, which answers them itself. Without this Remix ran a
+// page's form action for them as for a POST.
 const PAGE_METHODS = new Set(["GET", "HEAD", "POST"]);
 app.use((req, res, next) => {
   const apiMethod = req.path.startsWith("/api/") && !["TRACE", "TRACK", "CONNECT"].includes(req.method);
