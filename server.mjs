@@ -214,9 +214,12 @@ app.use((req, res, next) => {
   sendPlainPage(res, 405, "Method Not Allowed", "Tasklane does not answer that method here.");
 });
 
-app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
+// A pattern without a parameter: "*" made Express decode the path as a parameter and
+// answer an address with broken %-encoding ("/%") with a bare 400 page, without the app's
+// header. Remix's router copes with it, so such an address is the app's own 404 page.
+app.all(/.*/, createRequestHandler({ build, mode: process.env.NODE_ENV }));
 
-// Requests Express itself rejects before Remix (e.g. a path with broken %-encoding):
+// Requests Express itself rejects before Remix (e.g. an /assets path with broken %-encoding):
 // problem+json under /api, a short page elsewhere, never a stack trace.
 app.use((error, req, res, _next) => {
   const status = Number.isInteger(error?.status) && error.status >= 400 && error.status < 500 ? error.status : 500;

@@ -461,6 +461,16 @@ describe.each(backends)("task pages over HTTP (%s)", (backend) => {
       expect(html).not.toContain('aria-label="Pages"');
     });
 
+    it("an address with broken %-encoding is the not-found page, with the signed-in header", async () => {
+      for (const path of ["/%", "/tasks/%E0%A4%A", "/tasks/%"]) {
+        const res = await alice.get(path);
+        expect(res.status, path).toBe(404);
+        const html = await res.text();
+        expect(html, path).toContain(">Sign out</button>");
+        expect(html, path).toMatch(/<title>(Not found|Task not found) · Tasklane<\/title>/);
+      }
+    });
+
     it("sends a signed-out visitor to sign in and back", async () => {
       const res = await alice.get("/tasks?status=active", { anonymous: true });
       expect(res.status).toBe(302);
