@@ -119,14 +119,14 @@ export function SessionList({ sessions }: { sessions: ActiveSession[] }) {
           <li key={s.id} data-session={s.current ? "current" : "other"}>
             <div>
               <strong>{s.device}</strong> {s.current ? <span className="badge">This device</span> : null}
-              <div className="muted small">
+              <div className="muted small" id={`session-${s.id}-when`}>
                 Signed in {dateFormat.format(new Date(s.createdAt))} UTC · last active {dateFormat.format(new Date(s.lastActiveAt))} UTC
               </div>
             </div>
             {s.current ? null : (
               <Form method="post">
                 <input type="hidden" name="sessionId" value={s.id} />
-                <SubmitButton intent="revoke-session" pendingLabel="Revoking…" className="button small" aria-label={`Revoke ${s.device} session`}>
+                <SubmitButton intent="revoke-session" pendingLabel="Revoking…" className="button small" aria-label={`Revoke ${s.device} session`} aria-describedby={`session-${s.id}-when`}>
                   Revoke
                 </SubmitButton>
               </Form>
