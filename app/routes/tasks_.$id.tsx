@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigate } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useLocation, useNavigate } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { errorTitle, GeneralErrorBoundary, type ErrorData } from "~/components/error-boundary";
 import { clientActionWithOfflineToast, skipRevalidationWhenUnreachable } from "~/components/offline-action";
@@ -66,7 +66,6 @@ export default function TaskPage() {
   };
   const formRef = useFocusFirstError(failed);
   const due = dueState(task, today);
-  const navigate = useNavigate();
   const deleteLinkRef = useRef<HTMLAnchorElement>(null);
   // The edit form is rebuilt after a save, and the panel goes after a cancel: either way
   // the focused button disappears, so focus goes back where the user was.
@@ -84,27 +83,7 @@ export default function TaskPage() {
       <p>
         <Link to={back}>{back === "/tasks" ? "← All tasks" : "← Back to the list"}</Link>
       </p>
-      {confirmDelete ? (
-        <section
-          className="card danger-zone"
-          aria-labelledby="confirm-heading"
-          role="alertdialog"
-          aria-describedby="confirm-text"
-          onKeyDown={(e) => e.key === "Escape" && navigate(cancelTo, { replace: true })}
-        >
-          <h2 id="confirm-heading">Delete this task?</h2>
-          <p id="confirm-text">“{task.title}” will be deleted for good.</p>
-          <Form method="post" className="actions">
-            <input type="hidden" name="returnTo" value={back} />
-            <SubmitButton intent="delete" pendingLabel="Deleting…" className="button danger" autoFocus>
-              Yes, delete it
-            </SubmitButton>
-            <Link to={cancelTo} className="button">
-              Cancel
-            </Link>
-          </Form>
-        </section>
-      ) : null}
+      {confirmDelete ? <DeletePanel title={task.title} back={back} cancelTo={cancelTo} /> : null}
       <ErrorAutoFocus fieldErrors={failed?.fieldErrors} formError={conflict?.formError}>
       <div className="card">
         <h1>Edit task</h1>
@@ -138,7 +117,7 @@ export default function TaskPage() {
               Save changes
             </SubmitButton>
             {confirmDelete ? null : (
-              <Link ref={deleteLinkRef} to={`${pagePath}${pagePath.includes("?") ? "&" : "?"}delete=confirm&cancel=page`} className="button quiet">
+              <Link ref={deleteLinkRef} to={`${pagePath}${pagePath.includes("?") ? "&" : "?"}delete=confirm&cancel=page`} state={{ openedHere: true }} className="button quiet">
                 Delete…
               </Link>
             )}
@@ -147,6 +126,35 @@ export default function TaskPage() {
       </div>
       </ErrorAutoFocus>
     </div>
+  );
+}
+
+/** "Delete this task?": deleting goes to the list view `back`; Cancel and Escape to `cancelTo`. */
+function DeletePanel({ title, back, cancelTo }: { title: string; back: string; cancelTo: string }) {
+  const navigate = useNavigate();
+  // Opened from this page's own Delete… (with JavaScript): closing it goes back one history
+  // entry, so Back afterwards leaves the page instead of reopening the panel.
+  const openedHere = (useLocation().state as { openedHere?: boolean } | null)?.openedHere === true;
+  const close = () => (openedHere ? navigate(-1) : navigate(cancelTo, { replace: true }));
+  return (
+    <section className="card danger-zone" aria-labelledby="confirm-heading" role="alertdialog" aria-describedby="confirm-text" onKeyDown={(e) => e.key === "Escape" && close()}>
+      <h2 id="confirm-heading">Delete this task?</h2>
+      <p id="confirm-text">“{title}” will be deleted for good.</p>
+      <Form method="post" className="actions">
+        <input type="hidden" name="returnTo" value={back} />
+        <SubmitButton intent="delete" pendingLabel="Deleting…" className="button danger" autoFocus>
+          Yes, delete it
+        </SubmitButton>
+        <Link to={cancelTo} className="button" onClick={(e) => {
+            if (!openedHere) return;
+            e.preventDefault();
+            close();
+          }}
+        >
+          Cancel
+        </Link>
+      </Form>
+    </section>
   );
 }
 

@@ -470,7 +470,7 @@ test.describe("filters, applied", () => {
 });
 
 test.describe("the task page from the keyboard", () => {
-  test("Escape closes the delete panel and focus returns to Delete…; after a save focus stays on Save", async ({ page }) => {
+  test("Escape or Cancel closes the delete panel, and takes it out of history; focus returns to Delete…, and stays on Save after a save", async ({ page }) => {
     await signUp(page);
     await page.getByLabel("Title").fill("Keyboard page");
     await page.getByRole("button", { name: "Add task" }).click();
@@ -484,6 +484,15 @@ test.describe("the task page from the keyboard", () => {
     await expect(panel).toHaveCount(0);
     await expect(page).toHaveURL(/\/tasks\/[^?]+$/);
     await expect(page.getByRole("link", { name: "Delete…" })).toBeFocused();
+    // Cancel, like Escape, takes the panel out of history: Back then leaves the page.
+    await page.getByRole("link", { name: "Delete…" }).click();
+    await page.getByRole("link", { name: "Cancel" }).click();
+    await expect(panel).toHaveCount(0);
+    await expect(page.getByRole("link", { name: "Delete…" })).toBeFocused();
+    await page.goBack();
+    await expect(page).toHaveURL(/\/tasks$/);
+    await page.goForward();
+    await expect(page.getByRole("heading", { name: "Edit task" })).toBeVisible();
 
     await page.getByLabel("Title").fill("Keyboard page, saved");
     await page.getByRole("button", { name: "Save changes" }).press("Enter");
