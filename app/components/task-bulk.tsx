@@ -1,4 +1,5 @@
-import { Form, Link } from "@remix-run/react";
+import { Form, Link, useNavigation } from "@remix-run/react";
+import { useEffect, useRef } from "react";
 import { SubmitButton } from "~/components/forms";
 import { useHydrated } from "~/components/hydrated";
 import { viewUrl } from "~/components/task-filters";
@@ -70,4 +71,29 @@ export function BulkActions({ query, returnTo, scoped, activeLeft, completedNow,
       </div>
     </>
   );
+}
+
+/**
+ * After "Mark all complete" or "Clear completed" the button pressed is disabled (nothing
+ * left for it to do) or gone with the whole bar, and focus fell to <body>. It goes to the
+ * other bulk button when that can act now, else to the list. Called by the page, which
+ * outlives the bar.
+ */
+export function useFocusAfterBulkAction() {
+  const navigation = useNavigation();
+  const intent = navigation.state === "idle" ? null : navigation.formData?.get("intent");
+  const busy = intent === "complete-all" || intent === "clear-completed";
+  const wasBusy = useRef(false);
+  useEffect(() => {
+    if (busy) {
+      wasBusy.current = true;
+      return;
+    }
+    if (!wasBusy.current) return;
+    wasBusy.current = false;
+    const active = document.activeElement;
+    if (active && active !== document.body && !active.matches(":disabled")) return;
+    const next = document.querySelector<HTMLElement>(".bulk button:not(:disabled), .bulk a");
+    (next ?? document.getElementById("list-heading"))?.focus({ preventScroll: true });
+  }, [busy]);
 }

@@ -3,7 +3,7 @@ import { Link, useActionData, useFetchers, useLoaderData, useLocation } from "@r
 import { useEffect, useRef } from "react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { clientActionWithOfflineToast, skipRevalidationWhenUnreachable } from "~/components/offline-action";
-import { BulkActions } from "~/components/task-bulk";
+import { BulkActions, useFocusAfterBulkAction } from "~/components/task-bulk";
 import { TaskCreateForm } from "~/components/task-create";
 import { TaskFilters, viewUrl } from "~/components/task-filters";
 import { TaskList } from "~/components/task-list";
@@ -75,6 +75,7 @@ export default function Tasks() {
 
   const empty = tasks.length === 0 && pending.creates.length === 0 ? emptyMessage(query, counts) : null;
   const focusListOnPage = useFocusListAfterPaging(query.cursor);
+  useFocusAfterBulkAction();
   const createResult = actionData && "intent" in actionData && actionData.intent === "create" ? actionData : undefined;
   return (
     <div className="tasks-page">
