@@ -79,7 +79,8 @@ export function ChangePasswordForm({ result }: { result: Result }) {
   );
 }
 
-const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+// To the second: two sign-ins from one kind of browser within a minute looked alike.
+const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "medium", timeZone: "UTC" });
 
 /**
  * A revoked session's row goes, and the Revoke button that had focus with it, which left

@@ -184,7 +184,7 @@ test.describe("accounts", () => {
       await expect(sessions.getByRole("listitem")).toHaveCount(3);
       await expect(sessions.getByText("This device")).toHaveCount(1);
       // Two sessions of one browser share a name: each Revoke is described by its times.
-      await expect(sessions.getByRole("button", { name: /^Revoke/ }).first()).toHaveAccessibleDescription(/^Signed in .+ UTC · last active .+ UTC$/);
+      await expect(sessions.getByRole("button", { name: /^Revoke/ }).first()).toHaveAccessibleDescription(/^Signed in .+ \d{1,2}:\d\d:\d\d\s[AP]M UTC · last active .+ UTC$/);
       await sessions.getByRole("button", { name: /^Revoke/ }).first().click();
       await expect(toast(page)).toContainText("Session revoked. That device is signed out.");
       await expect(sessions.getByRole("listitem")).toHaveCount(2);
