@@ -156,6 +156,10 @@ function ToastRegion({ toast: serverToast }: { toast: Toast | null }) {
   // slower add that did arrive answered after it.
   useEffect(() => setClientToast((mine) => (mine?.type === "error" && serverToast?.type !== "error" ? mine : null)), [serverToast]);
   const toast = clientToast ?? serverToast;
+  // Each toast is a new element, so the live region announces it even when its text is the
+  // last one's (saving twice: "Task saved." again) and screen readers heard nothing.
+  const shown = useRef({ toast, key: 0 });
+  if (shown.current.toast !== toast) shown.current = { toast, key: shown.current.key + 1 };
   // Under the pointer or holding focus, a toast stays: still being read (WCAG 2.2.1).
   const [held, setHeld] = useState(false);
   useEffect(() => {
@@ -190,6 +194,7 @@ function ToastRegion({ toast: serverToast }: { toast: Toast | null }) {
     <div className={hydrated ? "toast-region floating" : "toast-region"} role="status" aria-live="polite">
       {visible ? (
         <div
+          key={shown.current.key}
           className={`toast toast-${toast.type}`}
           data-toast={toast.type}
           onMouseEnter={() => setHeld(true)}
