@@ -21,25 +21,25 @@ export const meta: MetaFunction<typeof loader> = ({ data, error }) => [{ title: 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const task = await getTask(user.id, params.id ?? "").catch(rethrowDbUnavailable);
-  // Missing and someone else's look the same: a task's existence is not revealed. Most
-  // often it was deleted (Back after a delete, an old tab), so the way on is the list.
-  if (!task) throw data(TASK_GONE, { status: 404 });
   const search = new URL(request.url).searchParams;
-  const confirmDelete = search.get("delete") === "confirm";
   // The list view this task was opened from (its title or Delete link carries it): the back
   // link, a delete and the list's own Delete's Cancel go back to it, filters and page kept.
   const from = listViewPath(search.get("from"));
   const back = from ?? "/tasks";
+  // Missing and someone else's look the same: a task's existence is not revealed. Most
+  // often it was deleted (Back after a delete, an old tab), so the way on is the list.
+  if (!task) throw data(taskGone(back), { status: 404 });
+  const confirmDelete = search.get("delete") === "confirm";
   // This page as it is now, `from` kept, so a save or the page's own Delete… keeps it too.
   const pagePath = from ? `/tasks/${task.id}?from=${encodeURIComponent(from)}` : `/tasks/${task.id}`;
   const cancelTo = search.get("cancel") === "page" ? pagePath : back;
   return { task, confirmDelete, back, pagePath, cancelTo, today: userToday(request) };
 }
 
-const TASK_GONE: ErrorData = {
+const taskGone = (back: string): ErrorData => ({
   message: "This task does not exist, or it is not yours. It may have been deleted.",
-  next: { to: "/tasks", label: "Back to your tasks" },
-};
+  next: { to: back, label: "Back to your tasks" },
+});
 
 export async function action({ request, params }: ActionFunctionArgs) {
   requireSameSite(request);
@@ -93,7 +93,8 @@ export default function TaskPage() {
           {task.dueDate ? ` · due ${formatDue(task.dueDate)}` : ""}
           {due === "overdue" ? " · overdue" : due === "today" ? " · due today" : ""}
         </p>
-        <Form method="post" noValidate ref={formRef} {...validateBeforeSubmit(taskInputForm, setClientErrors)} key={task.updatedAt}>
+        {/* A save comes back to this page: the phone's view stays at the Save button. */}
+        <Form method="post" preventScrollReset noValidate ref={formRef} {...validateBeforeSubmit(taskInputForm, setClientErrors)} key={task.updatedAt}>
           <input type="hidden" name="returnTo" value={pagePath} />
           {/* The version these fields were loaded from; after a conflict, the newer one, so saving again overwrites it on purpose. */}
           <input type="hidden" name="seenUpdatedAt" value={conflict?.seenUpdatedAt ?? task.updatedAt} />

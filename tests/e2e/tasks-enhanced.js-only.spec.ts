@@ -356,6 +356,20 @@ test.describe("where focus goes", () => {
     await expect(page.getByRole("button", { name: "Mark as done: Older one" })).toBeFocused();
   });
 
+  test("after Mark all complete and Clear completed focus goes to the next bulk button, then the list, never <body>", async ({ page }) => {
+    await signUp(page);
+    await addTask(page, "Bulk one");
+    await addTask(page, "Bulk two");
+    await page.getByRole("button", { name: "Mark all complete" }).press("Enter");
+    await expect(page.locator(".counter")).toHaveText("0 left");
+    // "Mark all complete" is disabled now (nothing open): the next thing to do has focus.
+    await expect(page.getByRole("button", { name: "Clear completed" })).toBeFocused();
+    page.once("dialog", (dialog) => dialog.accept());
+    await page.keyboard.press("Enter");
+    await expect(page.getByText("No tasks yet")).toBeVisible();
+    await expect(page.locator("#list-heading")).toBeFocused();
+  });
+
   test("dismissing a toast puts focus back where it was", async ({ page }) => {
     await signUp(page);
     await addTask(page, "Toasted");
@@ -498,6 +512,29 @@ test.describe("the task page from the keyboard", () => {
     await page.getByRole("button", { name: "Save changes" }).press("Enter");
     await expect(page.getByRole("status")).toContainText("Task saved.");
     await expect(page.getByRole("button", { name: "Save changes" })).toBeFocused();
+  });
+});
+
+test.describe("the task page, saved", () => {
+  test("saving again says so again, and a phone's view stays at the Save button", async ({ page }) => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await signUp(page);
+    await addTask(page, "Saved twice");
+    await page.getByRole("link", { name: "Saved twice", exact: true }).click();
+    await expect(page.getByRole("heading", { name: "Edit task" })).toBeVisible();
+    const save = page.getByRole("button", { name: "Save changes" });
+    await save.scrollIntoViewIfNeeded();
+    const scrolled = await page.evaluate(() => window.scrollY);
+    expect(scrolled).toBeGreaterThan(0);
+    await save.click();
+    const toastEl = page.locator("[data-toast]");
+    await expect(toastEl).toContainText("Task saved.");
+    expect(await page.evaluate(() => window.scrollY)).toBe(scrolled);
+    // The same words again are a new toast, so a screen reader announces the second save.
+    const first = await toastEl.elementHandle();
+    await save.click();
+    await expect.poll(() => first!.evaluate((el) => el.isConnected)).toBe(false);
+    await expect(toastEl).toContainText("Task saved.");
   });
 });
 

@@ -400,6 +400,10 @@ describe.each(backends)("task pages over HTTP (%s)", (backend) => {
       await alice.post(page, { intent: "delete", returnTo: view });
       const stale = await alice.post(page, fields);
       expect(stale.headers.get("location")).toBe(view);
+      // Back to the deleted task's page: its 404 leads back to that view too.
+      const gone = await alice.get(page);
+      expect(gone.status).toBe(404);
+      expect(await gone.text()).toContain(`href="${amp(view)}">Back to your tasks</a>`);
       // A save never leaves the task's own page for another one.
       const other = await createTask(alice, { title: "Another" });
       const elsewhere = await alice.post(`/tasks/${other.id}`, { ...fields, returnTo: `/tasks/${id}?${from}` });
