@@ -6,6 +6,7 @@ import { auth, type AuthSession } from "~/auth.server";
 import { db, isDbUnavailable } from "~/db.server";
 import { session, user } from "~/db/schema";
 import { describeError, log } from "~/log.server";
+import { safeRedirect } from "~/redirect";
 
 export type SignedIn = AuthSession;
 
@@ -128,9 +129,12 @@ export async function requireUser(request: Request) {
   return (await requireSession(request)).user;
 }
 
-/** Sign-in, sign-up and reset pages are for visitors; a signed-in user goes to their tasks. */
+/**
+ * Sign-in and sign-up are for visitors: a signed-in user goes where the page was asked to
+ * send them (`redirectTo`, as after signing in), else to their tasks.
+ */
 export async function requireAnonymous(request: Request): Promise<void> {
-  if (await getSession(request)) throw redirect("/tasks");
+  if (await getSession(request)) throw redirect(safeRedirect(new URL(request.url).searchParams.get("redirectTo")));
 }
 
 /** Better Auth answers with Set-Cookie headers; a redirect must carry them on. */

@@ -12,7 +12,7 @@ import { keptValues, parseForm, type FieldErrors } from "~/forms";
 import { log } from "~/log.server";
 import { limitAuthAttempt, retryAfterHeaders, retryMessage } from "~/rate-limit.server";
 import { requireSameSite } from "~/security.server";
-import { requireAnonymous, rethrowDbUnavailable } from "~/session.server";
+import { rethrowDbUnavailable } from "~/session.server";
 import { redirectWithSuccess } from "~/toast.server";
 import { readFormData } from "~/form-data.server";
 
@@ -27,13 +27,11 @@ export const meta: MetaFunction = () => [{ title: "Forgot password · Tasklane" 
 export const SENT_MESSAGE = "If an account uses that email, a reset link is on its way. It works for one hour.";
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireAnonymous(request);
   return null;
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   requireSameSite(request);
-  await requireAnonymous(request);
   const formData = await readFormData(request);
   const values = keptValues(formData, "email");
   const parsed = parseForm(forgotPasswordSchema, formData);

@@ -13,7 +13,7 @@ import { parseForm, type FieldErrors } from "~/forms";
 import { log } from "~/log.server";
 import { limitAuthAttempt, retryAfterHeaders, retryMessage } from "~/rate-limit.server";
 import { requireSameSite } from "~/security.server";
-import { requireAnonymous, rethrowDbUnavailable } from "~/session.server";
+import { rethrowDbUnavailable } from "~/session.server";
 import { redirectWithSuccess } from "~/toast.server";
 import { readFormData } from "~/form-data.server";
 
@@ -33,7 +33,6 @@ export const meta: MetaFunction = () => [
 ];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireAnonymous(request);
   const token = new URL(request.url).searchParams.get("token") ?? "";
   // A used or expired link says so at once, not after a new password was typed twice.
   const usable = token ? (await resetLinkUser(token).catch(rethrowDbUnavailable)) !== null : false;
@@ -42,7 +41,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   requireSameSite(request);
-  await requireAnonymous(request);
   const formData = await readFormData(request);
   const parsed = parseForm(resetPasswordSchema, formData);
   if (!parsed.success) return data({ fieldErrors: parsed.fieldErrors, formError: parsed.fieldErrors.token ?? null }, { status: 400 });

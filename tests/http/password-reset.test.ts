@@ -178,6 +178,24 @@ describe.each(backends)("password reset (%s)", (backend) => {
     expect((await new Client(server).post("/sign-in", { email, password: newPassword })).status).toBe(302);
   });
 
+  it("is open to a signed-in user too: someone who forgot the password while still signed in can reset it", async () => {
+    const { client, email } = await signUp(server);
+    expect((await client.get("/forgot-password")).status).toBe(200);
+    const res = await client.post("/forgot-password", { email });
+    expect(res.status).toBe(302);
+    const mail = mailsTo(server, email).at(-1)!;
+    const token = new URL(mail.text.match(/https?:\/\/\S+\/reset-password\?token=\S+/)![0]).searchParams.get("token")!;
+    secrets.add(token);
+    const page = `/reset-password?token=${encodeURIComponent(token)}`;
+    const form = await client.get(page);
+    expect(form.status).toBe(200);
+    expect(await pageText(form)).toContain("Set new password");
+    const done = await client.post(page, { token, password: "signed in but forgot" });
+    expect(done.status).toBe(302);
+    expect(done.headers.get("location")).toBe("/sign-in");
+    expect((await new Client(server).post("/sign-in", { email, password: "signed in but forgot" })).status).toBe(302);
+  });
+
   it("refuses a made-up or empty token with 400", async () => {
     for (const token of ["made-up-token", "x".repeat(40), "y".repeat(5000)]) {
       expect(await pageText(await new Client(server).get(`/reset-password?token=${token}`))).toContain("This reset link can no longer be used");
