@@ -25,7 +25,7 @@ export function NameForm({ name, email, result }: { name: string; email: string;
     <ErrorAutoFocus fieldErrors={result?.fieldErrors} formError={result?.formError}>
     <section className="card" aria-labelledby="profile-heading">
       <h2 id="profile-heading">Profile</h2>
-      <p className="muted small">Signed in as {email}</p>
+      <p className="muted small wrap-anywhere">Signed in as {email}</p>
       <Form method="post" noValidate ref={formRef} {...validateBeforeSubmit(updateNameForm, setClientErrors)}>
         <Field label="Name" name="name" type="text" autoComplete="name" required maxLength={NAME_MAX} defaultValue={result?.values.name ?? name} error={errors.name} />
         <SubmitButton intent="update-name" pendingLabel="Saving…">
@@ -67,7 +67,7 @@ export function ChangePasswordForm({ result }: { result: Result }) {
         <Field label="Current password" name="currentPassword" type="password" autoComplete="current-password" required maxLength={PASSWORD_MAX} error={errors.currentPassword} />
         <Field label="New password" name="newPassword" type="password" autoComplete="new-password" required minLength={PASSWORD_MIN} maxLength={PASSWORD_MAX} hint={PASSWORD_HINT} error={errors.newPassword} />
         <label className="checkbox">
-          <input type="checkbox" name="revokeOtherSessions" defaultChecked />
+          <input type="checkbox" name="revokeOtherSessions" defaultChecked={result?.values.revokeOtherSessions !== "off"} />
           Sign out my other sessions
         </label>
         <SubmitButton intent="change-password" pendingLabel="Changing…">

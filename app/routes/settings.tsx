@@ -35,8 +35,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 type Intent = "update-name" | "change-password" | "delete-account";
-const failed = (intent: Intent, fieldErrors: Record<string, string | undefined>, status: number, formError: string | null = null, headers?: HeadersInit) =>
-  data({ intent, fieldErrors, formError, values: {} as Record<string, string> }, { status, headers });
+const failed = (intent: Intent, fieldErrors: Record<string, string | undefined>, status: number, formError: string | null = null, headers?: HeadersInit, values: Record<string, string> = {}) =>
+  data({ intent, fieldErrors, formError, values }, { status, headers });
 
 export function action(args: ActionFunctionArgs) {
   return settingsAction(args).catch(rethrowDbUnavailable);
@@ -58,13 +58,18 @@ async function settingsAction({ request }: ActionFunctionArgs) {
       return redirectWithSuccess("/settings", "Your name is saved.");
     }
     case "change-password": {
+      // A refused form comes back with "Sign out my other sessions" as it was sent (an
+      // unticked box came back ticked without JavaScript, and the next try signed them out).
+      const kept = { revokeOtherSessions: formData.get("revokeOtherSessions") === "on" ? "on" : "off" };
+      const refuse = (fieldErrors: Record<string, string | undefined>, status: number, formError: string | null = null, headers?: HeadersInit) =>
+        failed(intent, fieldErrors, status, formError, headers, kept);
       const parsed = parseForm(changePasswordSchema, formData);
-      if (!parsed.success) return failed(intent, parsed.fieldErrors, 400);
+      if (!parsed.success) return refuse(parsed.fieldErrors, 400);
       // Part of the form's checks, before the attempt counts (Better Auth's hook, which
       // does not know the user's name and email, checks /api/auth/change-password).
-      if (isCommonPassword(parsed.data.newPassword, [user.email, user.name])) return failed(intent, { newPassword: COMMON_PASSWORD_MESSAGE }, 400);
+      if (isCommonPassword(parsed.data.newPassword, [user.email, user.name])) return refuse({ newPassword: COMMON_PASSWORD_MESSAGE }, 400);
       const limit = await limitAuthAttempt("change-password", { account: user.id, request }).catch(rethrowDbUnavailable);
-      if (!limit.allowed) return failed(intent, {}, 429, retryMessage(limit.retryAfter), { "Retry-After": String(limit.retryAfter) });
+      if (!limit.allowed) return refuse({}, 429, retryMessage(limit.retryAfter), { "Retry-After": String(limit.retryAfter) });
       const { currentPassword, newPassword, revokeOtherSessions } = parsed.data;
       try {
         const { headers } = await auth.api.changePassword({
@@ -77,8 +82,8 @@ async function settingsAction({ request }: ActionFunctionArgs) {
         return redirectWithSuccess("/settings", message, { headers: cookieHeaders(headers) });
       } catch (error) {
         const code = authErrorCode(error);
-        if (code === "INVALID_PASSWORD") return failed(intent, { currentPassword: "That is not your current password" }, 400);
-        return failed(intent, {}, 422, "Your password could not be changed. Please try again.");
+        if (code === "INVALID_PASSWORD") return refuse({ currentPassword: "That is not your current password" }, 400);
+        return refuse({}, 422, "Your password could not be changed. Please try again.");
       }
     }
     case "revoke-session": {

@@ -139,6 +139,16 @@ test.describe("accounts", () => {
     await expect(profile.getByLabel("Name")).toHaveValue("New Name");
   });
 
+  test("a very long email (no spaces to wrap at) does not widen Settings on a phone", async ({ page }) => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    const email = `${"x".repeat(200)}-${uniqueEmail("long")}`;
+    await signUp(page, "Long Email", email);
+    await page.goto("/settings");
+    await expect(page.getByText(`Signed in as ${email}`)).toBeVisible();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBe(0);
+  });
+
   test("change password", async ({ page }) => {
     const { email } = await signUp(page);
     await page.goto("/settings");

@@ -190,11 +190,15 @@ describe.each(backends)("accounts over HTTP (%s)", (backend) => {
       expect((await new Client(server).post("/sign-in", { email, password: PASSWORD })).status).toBe(302);
     });
 
-    it("sends a signed-in user from /sign-up to /tasks", async () => {
+    it("sends a signed-in user from /sign-up to /tasks, and from /sign-in to where it was asked to go", async () => {
       const { client } = await signUp(server);
       const res = await client.get("/sign-up");
       expect(res.status).toBe(302);
       expect(res.headers.get("location")).toBe("/tasks");
+      const asked = await client.get("/sign-in?redirectTo=%2Fsettings");
+      expect(asked.headers.get("location")).toBe("/settings");
+      // Off this site is never followed.
+      expect((await client.get("/sign-in?redirectTo=%2F%2Fevil.example")).headers.get("location")).toBe("/tasks");
     });
   });
 
@@ -465,7 +469,12 @@ describe.each(backends)("accounts over HTTP (%s)", (backend) => {
 
       let res = await client.post("/settings", { intent: "change-password", currentPassword: "not my password", newPassword: "a brand new password" });
       expect(res.status).toBe(400);
-      expect(await pageText(res)).toContain("That is not your current password");
+      const refused = await res.text();
+      expect(refused).toContain("That is not your current password");
+      // "Sign out my other sessions" comes back as sent: unticked here (ticked by default).
+      expect(refused).toMatch(/<input type="checkbox" name="revokeOtherSessions"\/>/);
+      const ticked = await client.post("/settings", { intent: "change-password", currentPassword: "not my password", newPassword: "a brand new password", revokeOtherSessions: "on" });
+      expect(await ticked.text()).toMatch(/<input type="checkbox" name="revokeOtherSessions" checked=""\/>/);
 
       res = await client.post("/settings", { intent: "change-password", currentPassword: PASSWORD, newPassword: "short" });
       expect(res.status).toBe(400);
