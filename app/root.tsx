@@ -17,6 +17,7 @@ import {
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import { errorTitle, GeneralErrorBoundary } from "~/components/error-boundary";
 import { CLIENT_TOAST_EVENT, type ClientToast } from "~/client-toast";
+import { SubmitButton } from "~/components/forms";
 import { useHydrated } from "~/components/hydrated";
 import { skipRevalidationWhenUnreachable } from "~/components/offline-action";
 import { useNonce } from "~/nonce";
@@ -85,9 +86,10 @@ export function Layout({ children }: { children: ReactNode }) {
                   </li>
                   <li>
                     <Form method="post" action="/sign-out">
-                      <button type="submit" className="button link-button">
+                      {/* Says it is working, and a second click does not send it again. */}
+                      <SubmitButton intent="sign-out" pendingLabel="Signing out…" className="button link-button">
                         Sign out
-                      </button>
+                      </SubmitButton>
                     </Form>
                   </li>
                 </ul>

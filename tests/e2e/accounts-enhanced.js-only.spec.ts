@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { uniqueEmail } from "./account-helpers";
+import { signUp, toast, uniqueEmail } from "./account-helpers";
 
 // What JavaScript adds to the account pages (the js-on project only).
 
@@ -19,6 +19,25 @@ test.describe("account pages with JavaScript", () => {
     await page.locator("#main").getByRole("link", { name: "Sign in" }).click();
     await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
     await expect(page.getByLabel("Email")).toHaveValue(changed);
+  });
+
+  test("Sign out says it is working, and a second click while it is does not send it again", async ({ page }) => {
+    await signUp(page);
+    let posts = 0;
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(/\/sign-out/, async (route) => {
+      if (route.request().method() === "POST") posts += 1;
+      await held;
+      await route.continue();
+    });
+    await page.getByRole("button", { name: "Sign out" }).click();
+    const pending = page.getByRole("button", { name: "Signing out…" });
+    await expect(pending).toHaveAttribute("aria-disabled", "true");
+    await pending.click({ force: true }); // aria-disabled: Playwright would wait for it to be enabled
+    release();
+    await expect(toast(page)).toContainText("You are signed out.");
+    expect(posts).toBe(1);
   });
 
   test("a password can be shown to check it, and is hidden again when the form is sent", async ({ page }) => {
