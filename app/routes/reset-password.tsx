@@ -23,8 +23,9 @@ import { readFormData } from "~/form-data.server";
 const resetPasswordForm = lazySchema(() => import("~/account").then((m) => m.resetPasswordSchema));
 export const headers: HeadersFunction = (args) => retryAfterHeaders(args);
 
-export const meta: MetaFunction = () => [
-  { title: "Choose a new password · Tasklane" },
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  // The title says what the page says: a dead link's tab did read "Choose a new password".
+  { title: `${!data?.token ? "Reset link missing" : data.usable ? "Choose a new password" : "Reset link can no longer be used"} · Tasklane` },
   // The token is in this page's URL: keep it out of other sites' logs and search engines.
   // "same-origin", not "no-referrer": with no-referrer a browser sends `Origin: null` on
   // this page's own form POST, and the cross-site check refuses it (seen without JS).
@@ -36,7 +37,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const token = new URL(request.url).searchParams.get("token") ?? "";
   // A used or expired link says so at once, not after a new password was typed twice.
   const usable = token ? (await resetLinkUser(token).catch(rethrowDbUnavailable)) !== null : false;
-  return { token, usable };
+  // A used or expired link is gone for good: 410, not a 200 that looks like the form.
+  return data({ token, usable }, { status: token && !usable ? 410 : 200 });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -66,7 +68,7 @@ export async function action({ request }: ActionFunctionArgs) {
     );
   }
   log.info("auth.password_reset");
-  return redirectWithSuccess("/sign-in", "Your password is changed. Sign in with the new one.");
+  return redirectWithSuccess("/sign-in", "Password changed. Sign in with the new one.");
 }
 
 export default function ResetPassword() {

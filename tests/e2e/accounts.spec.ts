@@ -275,7 +275,7 @@ test.describe("accounts", () => {
     await page.getByLabel("New password", { exact: true }).fill(newPassword);
     await page.getByRole("button", { name: "Set new password" }).click();
     await expect(page).toHaveURL(/\/sign-in$/);
-    await expect(toast(page)).toContainText("Your password is changed. Sign in with the new one.");
+    await expect(toast(page)).toContainText("Password changed. Sign in with the new one.");
 
     await signIn(page, email, newPassword);
     await expect(page).toHaveURL(/\/tasks$/);

@@ -121,7 +121,9 @@ describe.each(backends)("password reset (%s)", (backend) => {
     expect(html).toMatch(/<meta name="referrer" content="same-origin"/);
     const missing = await new Client(server).get("/reset-password");
     expect(missing.status).toBe(200);
-    expect(await pageText(missing)).toContain("Reset link missing");
+    const missingHtml = await missing.text();
+    expect(missingHtml).toContain("Reset link missing");
+    expect(missingHtml).toContain("<title>Reset link missing · Tasklane</title>");
   });
 
   it("sets the new password, ends every old session, and works only once", async () => {
@@ -156,7 +158,7 @@ describe.each(backends)("password reset (%s)", (backend) => {
     expect(res.status).toBe(302);
     expect(res.headers.get("location")).toBe("/sign-in");
     expect(visitor.cookies.has(SESSION_COOKIE)).toBe(false);
-    expect(await pageText(await visitor.get("/sign-in"))).toContain("Your password is changed. Sign in with the new one.");
+    expect(await pageText(await visitor.get("/sign-in"))).toContain("Password changed. Sign in with the new one.");
 
     // Every session that existed before the reset is over.
     expect((await client.get("/settings")).status).toBe(302);
@@ -172,8 +174,11 @@ describe.each(backends)("password reset (%s)", (backend) => {
     expect(again.status).toBe(400);
     expect(await pageText(again)).toContain("This reset link is invalid or has expired");
     // Opened again, the used link says so at once instead of showing the form.
-    const reopened = await (await new Client(server).get(page)).text();
+    const reopenedRes = await new Client(server).get(page);
+    expect(reopenedRes.status).toBe(410);
+    const reopened = await reopenedRes.text();
     expect(reopened).toContain("This reset link can no longer be used");
+    expect(reopened).toContain("<title>Reset link can no longer be used · Tasklane</title>");
     expect(reopened).not.toContain('name="token"');
     expect((await new Client(server).post("/sign-in", { email, password: newPassword })).status).toBe(302);
   });
