@@ -34,6 +34,21 @@ export function listViewPath(value: string | null): string | null {
   return value && LIST_VIEW.test(value) ? value : null;
 }
 
+/** A task's page, carrying the list view it was opened from (`from`) when there is one. */
+export function taskPagePath(id: string, from: string | null): string {
+  return from ? `/tasks/${id}?from=${encodeURIComponent(from)}` : `/tasks/${id}`;
+}
+
+/** The list view a task page's path was opened from, if that path is this task's page. */
+function listViewOf(path: string, id?: string): string | null {
+  const url = new URL(path, "http://tasklane.invalid");
+  if (!TASK_PAGE.test(path) || (id !== undefined && url.pathname !== `/tasks/${id}`)) return null;
+  return listViewPath(url.searchParams.get("from"));
+}
+
+const completedMessage = (task: { title: string; recurrence: unknown }) =>
+  task.recurrence ? `Completed “${task.title}”. The next one is scheduled.` : `Completed “${task.title}”.`;
+
 /**
  * Ends a task mutation. A fetcher (JavaScript on, marked by the "via" field) gets JSON
  * and stays on the page; a plain form gets a redirect back to its view. Both carry a toast.
@@ -48,7 +63,7 @@ async function gone(formData: FormData) {
   if (formData.get("via") === "fetcher") return jsonWithError({ ok: false as const, error: message }, message, { status: 404 });
   // Not back to the task's own page, which is now a 404: to the list it was opened from.
   const back = returnPath(formData);
-  return redirectWithError(TASK_PAGE.test(back) ? listViewPath(new URL(back, "http://tasklane.invalid").searchParams.get("from")) ?? "/tasks" : back, message);
+  return redirectWithError(TASK_PAGE.test(back) ? listViewOf(back) ?? "/tasks" : back, message);
 }
 
 /** A refused create or save: the form again, with what was sent kept (the task page's tick too). */
@@ -122,12 +137,11 @@ export async function handleTaskIntent(userId: string, formData: FormData, today
         return refused(intent, formData, 409, { fieldErrors: {}, formError: message, seenUpdatedAt: updatedAt });
       }
       if (!task) return gone(formData);
-      // Back to this task's page, with the list view it was opened from (`from`) kept.
-      const page = returnPath(formData, `/tasks/${task.id}`);
       // Completed by this save (completedAt is the write's time), a repeating task rolls on.
       const rolledOn = task.completed && task.recurrence && task.completedAt === task.updatedAt;
-      const message = rolledOn ? `Completed “${task.title}”. The next one is scheduled.` : "Task saved.";
-      return done(formData, message, { task }, page.split("?")[0] === `/tasks/${task.id}` ? page : `/tasks/${task.id}`);
+      // Back to this task's page, with the list view it was opened from (`from`) kept.
+      const page = taskPagePath(task.id, listViewOf(returnPath(formData), task.id));
+      return done(formData, rolledOn ? completedMessage(task) : "Task saved.", { task }, page);
     }
     case "toggle": {
       const id = taskId(formData);
@@ -137,9 +151,7 @@ export async function handleTaskIntent(userId: string, formData: FormData, today
           ? await updateTask(userId, id, { completed: completed.data.completed }, { today })
           : await toggleTask(userId, id, { today });
       if (!task) return gone(formData);
-      const message = task.completed
-        ? task.recurrence ? `Completed “${task.title}”. The next one is scheduled.` : `Completed “${task.title}”.`
-        : `“${task.title}” is open again.`;
+      const message = task.completed ? completedMessage(task) : `“${task.title}” is open again.`;
       // Back at the row, not the top of a long list (without JavaScript the page reloads).
       const back = returnPath(formData);
       return done(formData, message, { task }, LIST_VIEW.test(back) ? `${back}#task-${task.id}` : back);

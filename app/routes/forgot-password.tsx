@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData } from "@remix-run/react";
 import { useState } from "react";
@@ -25,10 +25,6 @@ export const headers: HeadersFunction = (args) => retryAfterHeaders(args);
 export const meta: MetaFunction = () => [{ title: "Forgot password · Tasklane" }];
 
 export const SENT_MESSAGE = "If an account uses that email, a reset link is on its way. It works for one hour.";
-
-export async function loader({ request }: LoaderFunctionArgs) {
-  return null;
-}
 
 export async function action({ request }: ActionFunctionArgs) {
   requireSameSite(request);

@@ -10,7 +10,7 @@ import { dueState, formatDue } from "~/components/task-item";
 import type { FieldErrors } from "~/forms";
 import { requireSameSite } from "~/security.server";
 import { requireUser, rethrowDbUnavailable } from "~/session.server";
-import { handleTaskIntent, listViewPath } from "~/task-actions.server";
+import { handleTaskIntent, listViewPath, taskPagePath } from "~/task-actions.server";
 import { getTask } from "~/tasks.server";
 import { TITLE_MAX } from "~/task-constants";
 import { knownToday, userToday } from "~/today.server";
@@ -31,7 +31,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!task) throw data(taskGone(back), { status: 404 });
   const confirmDelete = search.get("delete") === "confirm";
   // This page as it is now, `from` kept, so a save or the page's own Delete… keeps it too.
-  const pagePath = from ? `/tasks/${task.id}?from=${encodeURIComponent(from)}` : `/tasks/${task.id}`;
+  const pagePath = taskPagePath(task.id, from);
   const cancelTo = search.get("cancel") === "page" ? pagePath : back;
   return { task, confirmDelete, back, pagePath, cancelTo, today: userToday(request) };
 }
